@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+
+# Periods are half-open [valid_from, valid_to); an open period ends on OPEN.
+OPEN = dt.date(9999, 12, 31)
+
+
+class AuditEvent(models.Model):
+    """One row for every change of party data, written in the same transaction as the change."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    verb = models.CharField(max_length=64)
+    # The record whose history page shows this event: "members.member", "orgs.organisation", ...
+    object_type = models.CharField(max_length=64)
+    object_id = models.BigIntegerField()
+    summary = models.CharField(max_length=500)
+    before = models.JSONField(default=dict, blank=True)
+    after = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["object_type", "object_id", "at"], name="audit_object_idx")]
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%d/%m/%Y %H:%M} {self.verb} {self.object_type}#{self.object_id}"
+
+    def changes(self) -> list[tuple[str, object, object]]:
+        keys = sorted(set(self.before) | set(self.after))
+        return [(k, self.before.get(k), self.after.get(k)) for k in keys if self.before.get(k) != self.after.get(k)]

@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpRequest
+
+from chibo.core.access import today
+from chibo.core.dates import parse_date
+from chibo.core.errors import ChiboError
+
+
+def as_of(request: HttpRequest) -> tuple[dt.date, str]:
+    """The "as of" date of a page (?as_of=dd/mm/yyyy), today by default, and an error message if it was bad."""
+    raw = request.GET.get("as_of", "")
+    if not raw:
+        return today(), ""
+    try:
+        value = parse_date(raw, field="as_of")
+    except ChiboError as exc:
+        return today(), exc.message
+    assert value is not None
+    return value, ""

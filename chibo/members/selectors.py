@@ -1,0 +1,145 @@
+"""Reads over the member registry, always through the access policy."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection
+from django.db.models import Prefetch, Q, QuerySet
+
+from chibo.core.access import Action, Policy
+from chibo.core.models import OPEN, AuditEvent
+from chibo.core.text import fold
+from chibo.members.models import (
+    ACTIVE_STATUSES,
+    CommunityKind,
+    CommunityPosition,
+    Member,
+    Membership,
+    Position,
+    PositionKind,
+    StatusPeriod,
+)
+from chibo.orgs.models import OrgVersion
+
+
+def with_current(qs: QuerySet[Member]) -> QuerySet[Member]:
+    """Attach the current cell (version) and status to each member, without N+1 queries."""
+    return qs.prefetch_related(
+        Prefetch(
+            "memberships",
+            queryset=Membership.objects.filter(valid_to=OPEN).select_related("org"),
+            to_attr="current_memberships",
+        ),
+        Prefetch("status_periods", queryset=StatusPeriod.objects.filter(valid_to=OPEN), to_attr="current_statuses"),
+    )
+
+
+def current_cell_names(members: list[Member]) -> dict[int, OrgVersion]:
+    org_ids = {m.current_memberships[0].org_id for m in members if getattr(m, "current_memberships", None)}
+    versions = {v.org_id: v for v in OrgVersion.objects.filter(org_id__in=org_ids, valid_to=OPEN)}
+    return {m.pk: versions[m.current_memberships[0].org_id] for m in members if getattr(m, "current_memberships", None) and m.current_memberships[0].org_id in versions}
+
+
+def member_search(*, policy: Policy, query: str = "", org_id: int | None = None, status: str = "", include_departed: bool = False) -> QuerySet[Member]:
+    """Members in the user's scope matching ``query`` (diacritics and đ ignored), in Vietnamese order.
+
+    On PostgreSQL, when no folded substring matches, trigram similarity finds near misses (typos).
+    """
+    qs = policy.members(Action.VIEW_MEMBER)
+    if org_id is not None:
+        path = OrgVersion.objects.filter(org_id=org_id, valid_to=OPEN).values_list("path", flat=True).first() or "-"
+        orgs = OrgVersion.objects.filter(valid_to=OPEN, path__startswith=path).values("org_id")
+        qs = qs.filter(memberships__valid_to=OPEN, memberships__org_id__in=orgs)
+    if status:
+        qs = qs.filter(status_periods__valid_to=OPEN, status_periods__status=status)
+    elif not include_departed:
+        qs = qs.filter(status_periods__valid_to=OPEN, status_periods__status__in=ACTIVE_STATUSES)
+    folded = fold(query)
+    if folded:
+        digits = folded.replace(" ", "")
+        exact = Q(name_folded__contains=folded)
+        if digits.isdigit() and len(digits) >= 4:
+            exact |= Q(citizen_id__startswith=digits) | Q(party_card_number__startswith=digits) | Q(phone__contains=digits)
+        matched = qs.filter(exact)
+        if connection.vendor == "postgresql" and not digits.isdigit() and not matched.exists():
+            from django.contrib.postgres.search import TrigramWordSimilarity
+
+            return (
+                qs.annotate(similarity=TrigramWordSimilarity(folded, "name_folded"))
+                .filter(similarity__gte=0.45)
+                .order_by("-similarity", "given_name", "surname", "middle_name", "id")
+            )
+        qs = matched
+    return qs.order_by("given_name", "surname", "middle_name", "id")
+
+
+def cell_members(*, version: OrgVersion, on: dt.date) -> QuerySet[Member]:
+    """Members whose record is in the cell on ``on`` (every status), in Vietnamese order."""
+    return (
+        Member.objects.filter(memberships__org_id=version.org_id, memberships__valid_from__lte=on, memberships__valid_to__gt=on)
+        .prefetch_related(
+            Prefetch("status_periods", queryset=StatusPeriod.objects.filter(valid_from__lte=on, valid_to__gt=on), to_attr="statuses_on"),
+            Prefetch("positions", queryset=Position.objects.filter(org_id=version.org_id, valid_from__lte=on, valid_to__gt=on), to_attr="positions_on"),
+            Prefetch("community_positions", queryset=CommunityPosition.objects.filter(valid_from__lte=on, valid_to__gt=on), to_attr="community_on"),
+        )
+        .order_by("given_name", "surname", "middle_name", "id")
+    )
+
+
+@dataclass
+class Leadership:
+    secretary: Member | None
+    deputies: list[Member]
+    committee: list[Member]
+    secretary_is_village_head: bool
+    secretary_community_titles: list[str]
+
+
+def cell_leadership(*, members: list[Member]) -> Leadership:
+    """Derived from position terms on the members listed by :func:`cell_members`."""
+    secretary = None
+    deputies: list[Member] = []
+    committee: list[Member] = []
+    for m in members:
+        kinds = {p.kind for p in m.positions_on}
+        if PositionKind.SECRETARY in kinds:
+            secretary = m
+        if PositionKind.DEPUTY_SECRETARY in kinds:
+            deputies.append(m)
+        if PositionKind.COMMITTEE_MEMBER in kinds:
+            committee.append(m)
+    titles = [f"{CommunityKind(c.kind).label} {c.area_name}" for c in secretary.community_on] if secretary else []
+    return Leadership(
+        secretary=secretary,
+        deputies=deputies,
+        committee=committee,
+        secretary_is_village_head=bool(titles),
+        secretary_community_titles=titles,
+    )
+
+
+def member_history(*, member: Member) -> dict[str, Any]:
+    memberships = list(member.memberships.order_by("-valid_from"))
+    versions = {
+        (v.org_id): v for v in OrgVersion.objects.filter(org_id__in={m.org_id for m in memberships}).order_by("valid_from")
+    }
+    return {
+        "memberships": [(m, versions.get(m.org_id)) for m in memberships],
+        "statuses": list(member.status_periods.order_by("-valid_from")),
+        "positions": list(member.positions.order_by("-valid_from")),
+        "community": list(member.community_positions.order_by("-valid_from")),
+        "position_orgs": {v.org_id: v for v in OrgVersion.objects.filter(org_id__in={p.org_id for p in member.positions.all()}, valid_to=OPEN)},
+    }
+
+
+def audit_for(*, object_type: str, object_id: int) -> QuerySet[AuditEvent]:
+    return AuditEvent.objects.filter(object_type=object_type, object_id=object_id).select_related("actor").order_by("-at", "-id")
+
+
+def is_secretary_and_village_head(member: Member, on: dt.date) -> bool:
+    return Position.objects.filter(member=member, kind=PositionKind.SECRETARY, valid_from__lte=on, valid_to__gt=on).exists() and CommunityPosition.objects.filter(member=member, valid_from__lte=on, valid_to__gt=on).exists()
+
+

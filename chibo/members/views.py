@@ -1,0 +1,219 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from chibo.core.access import Action, policy_for, today
+from chibo.core.dates import parse_date
+from chibo.core.errors import ChiboError
+from chibo.core.models import OPEN
+from chibo.members import selectors, services
+from chibo.members.models import (
+    CommunityKind,
+    CommunityPosition,
+    Position,
+    PositionKind,
+    Sex,
+    Status,
+    TheoryLevel,
+)
+from chibo.orgs.models import CELL_KINDS, OrgVersion
+
+TEXT_FIELDS = ["surname", "middle_name", "given_name", "sex", "party_card_number", "citizen_id", "phone", "email", "ethnicity", "religion", "hometown", "education", "theory_level", "occupation"]
+DATE_FIELDS = ["date_of_birth", "admitted_on", "official_on"]
+
+
+def _profile_from_post(request: HttpRequest) -> dict[str, Any]:
+    data: dict[str, Any] = {k: request.POST.get(k, "") for k in TEXT_FIELDS}
+    for key in DATE_FIELDS:
+        data[key] = parse_date(request.POST.get(key), field=key, required=key != "official_on")
+    return data
+
+
+def _form_context(**extra: Any) -> dict[str, Any]:
+    return {"sexes": Sex.choices, "theory_levels": TheoryLevel.choices, **extra}
+
+
+@login_required
+def search(request: HttpRequest) -> HttpResponse:
+    policy = policy_for(request)
+    query = request.GET.get("q", "").strip()[:100]
+    org_id = request.GET.get("org", "")
+    status = request.GET.get("status", "")
+    if status not in Status.values:
+        status = ""
+    org_version = policy.version_or_404(int(org_id), on=today()) if org_id.isdigit() else None
+    qs = selectors.member_search(policy=policy, query=query, org_id=org_version.org_id if org_version else None, status=status)
+    page = Paginator(selectors.with_current(qs), 30).get_page(request.GET.get("page"))
+    members = list(page.object_list)
+    context = {"query": query, "page": page, "members": members, "cells": selectors.current_cell_names(members), "org_version": org_version, "status": status, "statuses": Status.choices}
+    template = "members/_results.html" if request.headers.get("HX-Request") else "members/search.html"
+    return render(request, template, context)
+
+
+@login_required
+def detail(request: HttpRequest, member_id: int) -> HttpResponse:
+    policy = policy_for(request)
+    member = policy.member_or_404(member_id, Action.VIEW_MEMBER)
+    history = selectors.member_history(member=member)
+    current = next((m for m, _v in history["memberships"] if m.valid_to == OPEN), None)
+    cell = OrgVersion.objects.filter(org_id=current.org_id, valid_to=OPEN).first() if current else None
+    status = next((s for s in history["statuses"] if s.valid_to == OPEN), None)
+    can_edit = policy.members(Action.EDIT_MEMBER).filter(pk=member.pk).exists()
+    return render(request, "members/detail.html", {"member": member, "cell": cell, "status": status, "can_edit": can_edit, "is_village_head_secretary": selectors.is_secretary_and_village_head(member, today()), **history})
+
+
+@login_required
+def history(request: HttpRequest, member_id: int) -> HttpResponse:
+    member = policy_for(request).member_or_404(member_id, Action.VIEW_MEMBER)
+    events = selectors.audit_for(object_type="members.member", object_id=member.pk)
+    return render(request, "members/history.html", {"member": member, "events": events})
+
+
+@login_required
+def create(request: HttpRequest) -> HttpResponse:
+    policy = policy_for(request)
+    org_id = request.GET.get("org") or request.POST.get("org") or ""
+    version = policy.version_or_404(int(org_id) if org_id.isdigit() else 0, on=today(), action=Action.EDIT_MEMBER)
+    if version.kind not in CELL_KINDS:
+        messages.error(request, _("Chỉ thêm đảng viên vào chi bộ."))
+        return redirect("orgs:detail", version.org_id)
+    error = ""
+    field = ""
+    if request.method == "POST":
+        try:
+            data = _profile_from_post(request)
+            joined = parse_date(request.POST.get("joined_on"), field="joined_on", required=False)
+            member = services.member_create(actor=request.user, org=version.org, data=data, joined_on=joined)
+        except ChiboError as exc:
+            error, field = exc.message, exc.field or ""
+        else:
+            messages.success(request, _("Đã thêm đảng viên %(name)s.") % {"name": member.full_name})
+            return redirect("members:detail", member.pk)
+    return render(request, "members/form.html", _form_context(version=version, data=request.POST, error=error, error_field=field, creating=True), status=400 if error else 200)
+
+
+@login_required
+def edit(request: HttpRequest, member_id: int) -> HttpResponse:
+    member = policy_for(request).member_or_404(member_id, Action.EDIT_MEMBER)
+    error = ""
+    field = ""
+    if request.method == "POST":
+        try:
+            services.member_update(actor=request.user, member=member, data=_profile_from_post(request))
+        except ChiboError as exc:
+            error, field = exc.message, exc.field or ""
+        else:
+            messages.success(request, _("Đã lưu thông tin đảng viên."))
+            return redirect("members:detail", member.pk)
+    data: Any = request.POST if request.method == "POST" else {
+        **{k: getattr(member, k) for k in TEXT_FIELDS},
+        **{k: (getattr(member, k).strftime("%d/%m/%Y") if getattr(member, k) else "") for k in DATE_FIELDS},
+    }
+    return render(request, "members/form.html", _form_context(member=member, data=data, error=error, error_field=field, creating=False), status=400 if error else 200)
+
+
+@login_required
+def move(request: HttpRequest, member_id: int) -> HttpResponse:
+    policy = policy_for(request)
+    member = policy.member_or_404(member_id, Action.EDIT_MEMBER)
+    cells = list(policy.versions(on=today(), action=Action.EDIT_MEMBER).filter(kind__in=CELL_KINDS).order_by("name")[:3000])
+    error = ""
+    if request.method == "POST":
+        try:
+            on = parse_date(request.POST.get("on"))
+            assert on is not None
+            target = request.POST.get("org", "")
+            version = next((c for c in cells if str(c.org_id) == target), None)
+            if version is None:
+                raise ChiboError(_("Hãy chọn chi bộ trong phạm vi của bạn."), field="org")
+            services.member_move(actor=request.user, member=member, org=version.org, on=on, note=request.POST.get("note", ""))
+        except ChiboError as exc:
+            error = exc.message
+        else:
+            messages.success(request, _("Đã chuyển sinh hoạt."))
+            return redirect("members:detail", member.pk)
+    return render(request, "members/form_move.html", {"member": member, "cells": cells, "data": request.POST, "error": error}, status=400 if error else 200)
+
+
+@login_required
+def status(request: HttpRequest, member_id: int) -> HttpResponse:
+    member = policy_for(request).member_or_404(member_id, Action.EDIT_MEMBER)
+    error = ""
+    if request.method == "POST":
+        try:
+            on = parse_date(request.POST.get("on"))
+            assert on is not None
+            services.member_set_status(actor=request.user, member=member, status=request.POST.get("status", ""), on=on, note=request.POST.get("note", ""))
+        except ChiboError as exc:
+            error = exc.message
+        else:
+            messages.success(request, _("Đã cập nhật trạng thái."))
+            return redirect("members:detail", member.pk)
+    return render(request, "members/form_status.html", {"member": member, "statuses": Status.choices, "data": request.POST, "error": error}, status=400 if error else 200)
+
+
+@login_required
+def positions(request: HttpRequest, member_id: int) -> HttpResponse:
+    member = policy_for(request).member_or_404(member_id, Action.EDIT_MEMBER)
+    error = ""
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            on = parse_date(request.POST.get("on"))
+            assert on is not None
+            if action == "assign":
+                services.position_assign(actor=request.user, member=member, kind=request.POST.get("kind", ""), on=on)
+            elif action == "community":
+                until = parse_date(request.POST.get("until"), field="until", required=False) or OPEN
+                services.community_position_assign(actor=request.user, member=member, kind=request.POST.get("kind", ""), area_name=request.POST.get("area_name", ""), on=on, until=until)
+            elif action == "end":
+                position = Position.objects.filter(member=member, pk=_int(request.POST.get("position"))).first()
+                if position is None:
+                    raise ChiboError(_("Không tìm thấy chức vụ."))
+                services.position_end(actor=request.user, position=position, on=on)
+            elif action == "end_community":
+                cp = CommunityPosition.objects.filter(member=member, pk=_int(request.POST.get("position"))).first()
+                if cp is None:
+                    raise ChiboError(_("Không tìm thấy chức danh."))
+                services.community_position_end(actor=request.user, position=cp, on=on)
+            else:
+                raise ChiboError(_("Thao tác không hợp lệ."))
+        except ChiboError as exc:
+            error = exc.message
+        else:
+            messages.success(request, _("Đã lưu chức vụ."))
+            return redirect("members:positions", member.pk)
+    context = {
+        "member": member,
+        "error": error,
+        "data": request.POST,
+        "kinds": PositionKind.choices,
+        "community_kinds": CommunityKind.choices,
+        **selectors.member_history(member=member),
+    }
+    return render(request, "members/form_positions.html", context, status=400 if error else 200)
+
+
+def _int(value: str | None) -> int:
+    return int(value) if value and value.isdigit() else 0
+
+
+@login_required
+def export(request: HttpRequest) -> HttpResponse:
+    from chibo.members.exports import members_xlsx_response
+
+    policy = policy_for(request)
+    org_id = request.GET.get("org", "")
+    org_version = policy.version_or_404(int(org_id), on=today()) if org_id.isdigit() else None
+    qs = selectors.member_search(policy=policy, query=request.GET.get("q", ""), org_id=org_version.org_id if org_version else None, status=request.GET.get("status", "") if request.GET.get("status", "") in Status.values else "")
+    name = org_version.name if org_version else _("Danh sách đảng viên")
+    return members_xlsx_response(members=qs, title=name, on=today())
+
+

@@ -1,0 +1,146 @@
+"""Reads over the organisation tree. Every function takes the date it answers for."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, FilteredRelation, Q, QuerySet
+from django.db.models.functions import Substr
+
+from chibo.core.access import Action, Policy
+from chibo.members.models import ACTIVE_STATUSES, CommunityPosition, Membership, Position, PositionKind
+from chibo.orgs.models import CELL_KINDS, GRASSROOTS_KINDS, SEGMENT, OrgKind, OrgVersion, Sector
+
+
+def versions_on(on: dt.date) -> QuerySet[OrgVersion]:
+    return OrgVersion.objects.filter(valid_from__lte=on, valid_to__gt=on)
+
+
+def ancestors(version: OrgVersion, *, on: dt.date) -> list[OrgVersion]:
+    """The chain from the root down to the parent of ``version``, as of ``on``."""
+    ids = [int(seg) for seg in version.path.strip("/").split("/")[:-1]]
+    found = {v.org_id: v for v in versions_on(on).filter(org_id__in=ids)}
+    return [found[i] for i in ids if i in found]
+
+
+def memberships_on(on: dt.date) -> QuerySet[Membership]:
+    """Memberships valid on ``on``, with the member's status (``st``) and the cell's version (``ver``) of that day."""
+    return (
+        Membership.objects.filter(valid_from__lte=on, valid_to__gt=on)
+        .annotate(
+            ver=FilteredRelation(
+                "org__versions",
+                condition=Q(org__versions__valid_from__lte=on, org__versions__valid_to__gt=on),
+            ),
+            st=FilteredRelation(
+                "member__status_periods",
+                condition=Q(member__status_periods__valid_from__lte=on, member__status_periods__valid_to__gt=on),
+            ),
+        )
+    )
+
+
+@dataclass
+class Counts:
+    cells: int = 0
+    members: int = 0
+    by_status: dict[str, int] = field(default_factory=dict)
+
+
+def _branch_counts(*, path: str, on: dt.date) -> dict[str, Counts]:
+    """Counts for each child branch of the node at ``path`` (key: the child's path; the node itself: ``path``)."""
+    width = len(path) + SEGMENT
+    out: dict[str, Counts] = defaultdict(Counts)
+    cells = (
+        versions_on(on)
+        .filter(path__startswith=path, kind__in=CELL_KINDS)
+        .annotate(branch=Substr("path", 1, width))
+        .values("branch")
+        .annotate(n=Count("id"))
+    )
+    for row in cells:
+        out[row["branch"]].cells = row["n"]
+    members = (
+        memberships_on(on)
+        .filter(ver__path__startswith=path)
+        .annotate(branch=Substr("ver__path", 1, width))
+        .values("branch", "st__status")
+        .annotate(n=Count("id"))
+    )
+    for row in members:
+        counts = out[row["branch"]]
+        status = row["st__status"] or ""
+        counts.by_status[status] = counts.by_status.get(status, 0) + row["n"]
+        if status in ACTIVE_STATUSES:
+            counts.members += row["n"]
+    return out
+
+
+@dataclass
+class Node:
+    version: OrgVersion
+    counts: Counts
+
+
+def children_with_counts(*, policy: Policy, version: OrgVersion, on: dt.date) -> tuple[Counts, list[Node]]:
+    """The node's own subtree counts and its visible children with theirs, in three queries."""
+    children = list(
+        policy.versions(on=on, action=Action.VIEW_ORG).filter(parent_id=version.org_id).order_by("name")
+    )
+    branches = _branch_counts(path=version.path, on=on)
+    total = Counts()
+    for counts in branches.values():
+        total.cells += counts.cells
+        total.members += counts.members
+        for status, n in counts.by_status.items():
+            total.by_status[status] = total.by_status.get(status, 0) + n
+    nodes = [Node(version=child, counts=branches.get(child.path, Counts())) for child in children]
+    return total, nodes
+
+
+def org_stats(*, version: OrgVersion, on: dt.date) -> dict[str, Any]:
+    """The figures of ``chibo stats``: structure and members under the node, as of ``on``."""
+    below = versions_on(on).filter(path__startswith=version.path).exclude(pk=version.pk)
+    org_counts = below.aggregate(
+        directly_subordinate_committees=Count("id", filter=Q(kind=OrgKind.DIRECT)),
+        grassroots_organisations=Count("id", filter=Q(kind__in=GRASSROOTS_KINDS)),
+        grassroots_committees=Count("id", filter=Q(kind=OrgKind.GRASSROOTS_COMMITTEE)),
+        grassroots_cells=Count("id", filter=Q(kind=OrgKind.GRASSROOTS_CELL)),
+        partial_committees=Count("id", filter=Q(kind=OrgKind.PARTIAL_COMMITTEE)),
+        cells=Count("id", filter=Q(kind=OrgKind.CELL)),
+        residential_cells=Count("id", filter=Q(kind=OrgKind.CELL, sector=Sector.RESIDENTIAL)),
+        commune_committees=Count("id", filter=~Q(admin_unit="") & ~Q(kind__in=CELL_KINDS)),
+    )
+    by_status: dict[str, int] = {}
+    for row in (
+        memberships_on(on).filter(ver__path__startswith=version.path).values("st__status").annotate(n=Count("id"))
+    ):
+        by_status[row["st__status"] or ""] = row["n"]
+    members = sum(n for s, n in by_status.items() if s in ACTIVE_STATUSES)
+    return {
+        "org": {"id": version.org_id, "name": version.name, "kind": version.kind},
+        "as_of": on.isoformat(),
+        **org_counts,
+        "members": members,
+        "members_by_status": dict(sorted(by_status.items())),
+        "secretaries_also_village_heads": secretaries_also_village_heads(path=version.path, on=on),
+    }
+
+
+def secretaries_also_village_heads(*, path: str, on: dt.date) -> int:
+    """Secretaries of residential cells under ``path`` who are also village head or Front work committee head."""
+    secretaries = Position.objects.filter(
+        kind=PositionKind.SECRETARY,
+        valid_from__lte=on,
+        valid_to__gt=on,
+        org__in=versions_on(on).filter(path__startswith=path, kind__in=CELL_KINDS, sector=Sector.RESIDENTIAL).values("org_id"),
+    ).values("member_id")
+    return (
+        CommunityPosition.objects.filter(member_id__in=secretaries, valid_from__lte=on, valid_to__gt=on)
+        .values("member_id")
+        .distinct()
+        .count()
+    )

@@ -1,0 +1,218 @@
+"""chibo settings: everything comes from the environment, with safe defaults for a laptop.
+
+SQLite is the embedded default; set CHIBO_DATABASE_URL=postgres://... for PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = BASE_DIR.parent
+
+
+def envbool(name: str, default: str) -> bool:
+    value = os.getenv(name, default).strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off", ""}:
+        return False
+    raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}")
+
+
+def envint(name: str, default: str) -> int:
+    value = os.getenv(name, default)
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from exc
+
+
+def envsecret(name: str, default: str = "") -> str:
+    """A secret from NAME, or from the file named by NAME_FILE."""
+    if path := os.getenv(f"{name}_FILE"):
+        return Path(path).read_text(encoding="utf-8").strip()
+    return os.getenv(name, default)
+
+
+VAR_DIR = Path(os.getenv("CHIBO_VAR_DIR", str(PROJECT_DIR / "var")))
+DEBUG = envbool("CHIBO_DEBUG", "false")
+
+SECRET_KEY = envsecret("CHIBO_SECRET_KEY")
+if not SECRET_KEY:
+    # A per-installation key kept under var/, so `make run` needs nothing by hand.
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    key_file = VAR_DIR / "secret_key"
+    if not key_file.exists():
+        import secrets
+
+        key_file.write_text(secrets.token_urlsafe(50), encoding="utf-8")
+        key_file.chmod(0o600)
+    SECRET_KEY = key_file.read_text(encoding="utf-8").strip()
+
+ALLOWED_HOSTS = [h.strip() for h in os.getenv("CHIBO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
+CSRF_TRUSTED_ORIGINS = [
+    o.strip() for o in os.getenv("CHIBO_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
+]
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "chibo.core",
+    "chibo.accounts",
+    "chibo.orgs",
+    "chibo.members",
+    "chibo.api",
+    "chibo.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "chibo.core.middleware.AccessPolicyMiddleware",
+]
+
+ROOT_URLCONF = "chibo.urls"
+WSGI_APPLICATION = "chibo.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "chibo.core.context_processors.chibo",
+            ],
+        },
+    },
+]
+
+DATABASE_URL = os.getenv("CHIBO_DATABASE_URL", "")
+if DATABASE_URL:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("CHIBO_DB_CONN_MAX_AGE", "60"))}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["default"].setdefault("TEST", {})["NAME"] = os.getenv("CHIBO_TEST_DATABASE_NAME", "test_chibo")
+else:
+    sqlite_path = Path(os.getenv("CHIBO_SQLITE_PATH", str(VAR_DIR / "chibo.sqlite3")))
+    sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(sqlite_path),
+            "OPTIONS": {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+            },
+            "TEST": {"NAME": os.getenv("CHIBO_SQLITE_TEST_PATH") or None},
+        }
+    }
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+# Failed logins: after this many failures for one user name within the window, refuse for the window.
+CHIBO_LOGIN_MAX_FAILURES = envint("CHIBO_LOGIN_MAX_FAILURES", "5")
+CHIBO_LOGIN_WINDOW_MINUTES = envint("CHIBO_LOGIN_WINDOW_MINUTES", "15")
+
+SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = envbool("CHIBO_SECURE_COOKIES", "false")
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# Vietnamese first, English second.
+LANGUAGE_CODE = "vi"
+LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = os.getenv("CHIBO_TIME_ZONE", "Asia/Ho_Chi_Minh")
+FORMAT_MODULE_PATH = ["chibo.formats"]
+USE_THOUSAND_SEPARATOR = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "EXCEPTION_HANDLER": "chibo.api.errors.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "chibo API",
+    "DESCRIPTION": "Cây tổ chức và danh sách đảng viên, theo quyền của người dùng.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}
+
+EMAIL_BACKEND = os.getenv("CHIBO_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.getenv("CHIBO_EMAIL_HOST", "127.0.0.1")
+EMAIL_PORT = envint("CHIBO_EMAIL_PORT", "25")
+DEFAULT_FROM_EMAIL = os.getenv("CHIBO_EMAIL_FROM", "chibo@localhost")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.getenv("CHIBO_LOG_LEVEL", "WARNING")},
+}
+
+# Domain settings (docs/architecture.md lists them with their sources).
+# Minimum age at admission, in years (domain.md §2, HIGH).
+CHIBO_ADMISSION_MIN_AGE = envint("CHIBO_ADMISSION_MIN_AGE", "18")
+# Page size of member lists.
+CHIBO_PAGE_SIZE = envint("CHIBO_PAGE_SIZE", "50")
+# Largest member import file, in bytes.
+CHIBO_IMPORT_MAX_BYTES = envint("CHIBO_IMPORT_MAX_BYTES", str(10 * 1024 * 1024))

@@ -1,0 +1,14 @@
+from django.urls import include, path
+from django.views.i18n import set_language
+
+urlpatterns = [
+    path("", include("chibo.core.urls")),
+    path("accounts/", include("chibo.accounts.urls")),
+    path("org/", include("chibo.orgs.urls")),
+    path("members/", include("chibo.members.urls")),
+    path("api/v1/", include("chibo.api.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+]
+
+handler404 = "chibo.core.views.not_found"
+handler500 = "chibo.core.views.server_error"
