@@ -21,3 +21,9 @@ def client_for(world: World):
         return client
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    # argon2 is deliberately slow; tests log in many personas.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -211,9 +211,61 @@ def export(request: HttpRequest) -> HttpResponse:
 
     policy = policy_for(request)
     org_id = request.GET.get("org", "")
-    org_version = policy.version_or_404(int(org_id), on=today()) if org_id.isdigit() else None
-    qs = selectors.member_search(policy=policy, query=request.GET.get("q", ""), org_id=org_version.org_id if org_version else None, status=request.GET.get("status", "") if request.GET.get("status", "") in Status.values else "")
-    name = org_version.name if org_version else _("Danh sách đảng viên")
+    org_version = policy.version_or_404(int(org_id) if org_id.isdigit() else 0, on=today(), action=Action.VIEW_MEMBER)
+    qs = selectors.member_search(policy=policy, query=request.GET.get("q", ""), org_id=org_version.org_id, status=request.GET.get("status", "") if request.GET.get("status", "") in Status.values else "")
+    name = org_version.name
     return members_xlsx_response(members=qs, title=name, on=today())
 
 
+
+
+@login_required
+def import_view(request: HttpRequest) -> HttpResponse:
+    """Upload an .xlsx: a dry run first lists every bad row; a clean file can then be committed as a whole."""
+    import uuid
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from chibo.members.imports import COLUMNS, import_members
+
+    policy = policy_for(request)
+    org_id = request.GET.get("org") or request.POST.get("org") or ""
+    version = policy.version_or_404(int(org_id) if org_id.isdigit() else 0, on=today(), action=Action.EDIT_MEMBER)
+    default_org = version.org if version.kind in CELL_KINDS else None
+    pending_dir = Path(settings.VAR_DIR) / "imports"
+    context: dict[str, Any] = {"version": version, "columns": COLUMNS, "result": None, "error": "", "token": ""}
+    if request.method == "POST":
+        try:
+            token = request.POST.get("token", "")
+            if token:
+                if token != request.session.get("import_token"):
+                    raise ChiboError(_("Phiên nhập đã hết hạn; hãy chọn lại tệp."))
+                path = pending_dir / f"{token}.xlsx"
+                with path.open("rb") as fh:
+                    result = import_members(actor=request.user, policy=policy, file=fh, default_org=default_org, commit=True)
+                if result.committed:
+                    path.unlink(missing_ok=True)
+                    request.session.pop("import_token", None)
+                    messages.success(request, _("Đã nhập %(n)s đảng viên.") % {"n": result.created})
+                    return redirect("orgs:detail", version.org_id)
+                context["result"] = result
+            else:
+                upload = request.FILES.get("file")
+                if upload is None:
+                    raise ChiboError(_("Hãy chọn tệp .xlsx."), field="file")
+                result = import_members(actor=request.user, policy=policy, file=upload, default_org=default_org, commit=False)
+                context["result"] = result
+                if result.ok:
+                    pending_dir.mkdir(parents=True, exist_ok=True)
+                    token = uuid.uuid4().hex
+                    upload.seek(0)
+                    (pending_dir / f"{token}.xlsx").write_bytes(upload.read())
+                    request.session["import_token"] = token
+                    context["token"] = token
+        except ChiboError as exc:
+            context["error"] = exc.message
+        except OSError:
+            context["error"] = _("Phiên nhập đã hết hạn; hãy chọn lại tệp.")
+    status_code = 400 if context["error"] or (context["result"] and not context["result"].ok) else 200
+    return render(request, "members/import.html", context, status=status_code)
