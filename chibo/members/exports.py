@@ -9,7 +9,6 @@ from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils.text import slugify
 from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from chibo.core.text import fold
 from chibo.members.models import Member
@@ -31,7 +30,8 @@ def members_xlsx(*, members: QuerySet[Member], title: str, on: dt.date) -> bytes
     def flush(start: int) -> None:
         cells = current_cell_names(batch)
         for i, m in enumerate(batch, start=start):
-            status = m.current_statuses[0].get_status_display() if m.current_statuses else ""
+            statuses = getattr(m, "current_statuses", [])
+            status = statuses[0].get_status_display() if statuses else ""
             cell = cells.get(m.pk)
             ws.append([i] + [c.export(m, cell) for c in COLUMNS] + [status])
 
@@ -54,5 +54,3 @@ def members_xlsx_response(*, members: QuerySet[Member], title: str, on: dt.date)
     response["Content-Disposition"] = f'attachment; filename="{filename}-{on:%Y%m%d}.xlsx"'
     return response
 
-
-__all__ = ["members_xlsx", "members_xlsx_response", "Font"]

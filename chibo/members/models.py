@@ -100,6 +100,9 @@ class Membership(models.Model):
             models.Index(fields=["member", "valid_from", "valid_to"], name="membership_member_period_idx"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.member_id}@{self.org_id} {self.valid_from}–{self.valid_to}"
+
 
 class StatusPeriod(models.Model):
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="status_periods")
@@ -114,6 +117,9 @@ class StatusPeriod(models.Model):
             models.UniqueConstraint(fields=["member"], condition=Q(valid_to=OPEN), name="status_one_current"),
         ]
         indexes = [models.Index(fields=["member", "valid_from", "valid_to"], name="status_member_period_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.status} {self.valid_from}–{self.valid_to}"
 
 
 class PositionKind(models.TextChoices):
@@ -146,6 +152,9 @@ class Position(models.Model):
             models.Index(fields=["member", "valid_from", "valid_to"], name="position_member_period_idx"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.kind}@{self.org_id} {self.valid_from}–{self.valid_to}"
+
 
 class CommunityKind(models.TextChoices):
     VILLAGE_HEAD = "village_head", _("Trưởng thôn, khu phố")
@@ -166,3 +175,6 @@ class CommunityPosition(models.Model):
             models.CheckConstraint(condition=Q(valid_to__gt=F("valid_from")), name="community_period_positive"),
         ]
         indexes = [models.Index(fields=["member", "valid_from", "valid_to"], name="community_member_period_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.kind} {self.area_name}"

@@ -38,9 +38,10 @@ def with_current(qs: QuerySet[Member]) -> QuerySet[Member]:
 
 
 def current_cell_names(members: list[Member]) -> dict[int, OrgVersion]:
-    org_ids = {m.current_memberships[0].org_id for m in members if getattr(m, "current_memberships", None)}
-    versions = {v.org_id: v for v in OrgVersion.objects.filter(org_id__in=org_ids, valid_to=OPEN)}
-    return {m.pk: versions[m.current_memberships[0].org_id] for m in members if getattr(m, "current_memberships", None) and m.current_memberships[0].org_id in versions}
+    """The current cell version of each member prefetched by :func:`with_current`, in one query."""
+    current = {m.pk: getattr(m, "current_memberships", [])[0].org_id for m in members if getattr(m, "current_memberships", None)}
+    versions = {v.org_id: v for v in OrgVersion.objects.filter(org_id__in=set(current.values()), valid_to=OPEN)}
+    return {pk: versions[org_id] for pk, org_id in current.items() if org_id in versions}
 
 
 def member_search(*, policy: Policy, query: str = "", org_id: int | None = None, status: str = "", include_departed: bool = False) -> QuerySet[Member]:
@@ -104,14 +105,14 @@ def cell_leadership(*, members: list[Member]) -> Leadership:
     deputies: list[Member] = []
     committee: list[Member] = []
     for m in members:
-        kinds = {p.kind for p in m.positions_on}
+        kinds = {p.kind for p in getattr(m, "positions_on", [])}
         if PositionKind.SECRETARY in kinds:
             secretary = m
         if PositionKind.DEPUTY_SECRETARY in kinds:
             deputies.append(m)
         if PositionKind.COMMITTEE_MEMBER in kinds:
             committee.append(m)
-    titles = [f"{CommunityKind(c.kind).label} {c.area_name}" for c in secretary.community_on] if secretary else []
+    titles = [f"{CommunityKind(c.kind).label} {c.area_name}" for c in getattr(secretary, "community_on", [])]
     return Leadership(
         secretary=secretary,
         deputies=deputies,

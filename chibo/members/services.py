@@ -111,9 +111,10 @@ def _cell_version(org: Organisation, on: dt.date) -> OrgVersion:
 
 @transaction.atomic
 def member_create(*, actor: Any, org: Organisation, data: dict[str, Any], joined_on: dt.date | None = None, status: str | None = None) -> Member:
-    """Add a member to a cell. ``joined_on`` is when the cell took the record (default: admission day)."""
+    """Add a member to a cell. ``joined_on`` is when the cell took the record
+    (default: the admission day, or the cell's founding day if the cell is younger)."""
     clean = _clean_profile(data)
-    joined_on = joined_on or clean["admitted_on"]
+    joined_on = joined_on or max(clean["admitted_on"], org.founded_on)
     if joined_on > today():
         raise ChiboError(_("Ngày bắt đầu sinh hoạt không được ở tương lai."), field="joined_on")
     if joined_on < clean["admitted_on"]:
@@ -241,10 +242,9 @@ def member_set_status(*, actor: Any, member: Member, status: str, on: dt.date, n
         raise ChiboError(_("Đảng viên đã ở trạng thái này."), field="status")
     if current.status not in ACTIVE_STATUSES and status in ACTIVE_STATUSES and current.status != Status.TRANSFERRED_OUT:
         raise ChiboError(_("Không thể khôi phục đảng viên đã từ trần hoặc đã bị xóa tên."), field="status")
-    if status == Status.OFFICIAL:
-        if member.official_on is None:
-            member.official_on = on
-            member.save(update_fields=["official_on", "updated_at"])
+    if status == Status.OFFICIAL and member.official_on is None:
+        member.official_on = on
+        member.save(update_fields=["official_on", "updated_at"])
     before = {"status": current.status, "since": current.valid_from}
     new = _close_and_open(StatusPeriod, current=current, on=on, member=member, status=status, note=note)
     if status not in ACTIVE_STATUSES:

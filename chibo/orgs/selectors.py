@@ -11,7 +11,13 @@ from django.db.models import Count, FilteredRelation, Q, QuerySet
 from django.db.models.functions import Substr
 
 from chibo.core.access import Action, Policy
-from chibo.members.models import ACTIVE_STATUSES, CommunityPosition, Membership, Position, PositionKind
+from chibo.members.models import (
+    ACTIVE_STATUSES,
+    CommunityPosition,
+    Membership,
+    Position,
+    PositionKind,
+)
 from chibo.orgs.models import CELL_KINDS, GRASSROOTS_KINDS, SEGMENT, OrgKind, OrgVersion, Sector
 
 
@@ -65,7 +71,7 @@ def _branch_counts(*, path: str, on: dt.date) -> dict[str, Counts]:
         out[row["branch"]].cells = row["n"]
     members = (
         memberships_on(on)
-        .filter(ver__path__startswith=path)
+        .filter(ver__path__startswith=path)  # type: ignore[misc]
         .annotate(branch=Substr("ver__path", 1, width))
         .values("branch", "st__status")
         .annotate(n=Count("id"))
@@ -115,9 +121,8 @@ def org_stats(*, version: OrgVersion, on: dt.date) -> dict[str, Any]:
         commune_committees=Count("id", filter=~Q(admin_unit="") & ~Q(kind__in=CELL_KINDS)),
     )
     by_status: dict[str, int] = {}
-    for row in (
-        memberships_on(on).filter(ver__path__startswith=version.path).values("st__status").annotate(n=Count("id"))
-    ):
+    rows = memberships_on(on).filter(ver__path__startswith=version.path)  # type: ignore[misc]
+    for row in rows.values("st__status").annotate(n=Count("id")):  # type: ignore[misc]
         by_status[row["st__status"] or ""] = row["n"]
     members = sum(n for s, n in by_status.items() if s in ACTIVE_STATUSES)
     return {

@@ -12,14 +12,21 @@ import uuid
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from chibo.core import audit
 from chibo.core.errors import ChiboError
 from chibo.core.models import OPEN
 from chibo.core.text import fold
-from chibo.orgs.models import CELL_KINDS, AdminUnit, Organisation, OrgKind, OrgVersion, Sector, path_segment
+from chibo.orgs.models import (
+    CELL_KINDS,
+    AdminUnit,
+    Organisation,
+    OrgKind,
+    OrgVersion,
+    Sector,
+    path_segment,
+)
 
 _VERSION_FIELDS = ["name", "parent", "path", "depth", "kind", "sector", "admin_unit", "area_kind", "area_name"]
 

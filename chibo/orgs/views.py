@@ -16,7 +16,15 @@ from chibo.core.viewutils import as_of
 from chibo.members import selectors as member_selectors
 from chibo.members.models import Status
 from chibo.orgs import selectors, services
-from chibo.orgs.models import CELL_KINDS, AdminUnit, AreaKind, Organisation, OrgKind, OrgVersion, Sector
+from chibo.orgs.models import (
+    CELL_KINDS,
+    AdminUnit,
+    AreaKind,
+    Organisation,
+    OrgKind,
+    OrgVersion,
+    Sector,
+)
 
 
 @login_required
@@ -37,13 +45,14 @@ def org_detail(request: HttpRequest, org_id: int) -> HttpResponse:
     on, date_error = as_of(request)
     version = policy.version_or_404(org_id, on=on)
     total, children = selectors.children_with_counts(policy=policy, version=version, on=on)
-    visible_ancestors = set(policy.versions(on=on).filter(org_id__in=[a.org_id for a in selectors.ancestors(version, on=on)]).values_list("org_id", flat=True))
+    chain = selectors.ancestors(version, on=on)
+    visible_ancestors = set(policy.versions(on=on).filter(org_id__in=[a.org_id for a in chain]).values_list("org_id", flat=True))
     context: dict[str, Any] = {
         "version": version,
         "on": on,
         "is_today": on == today(),
         "date_error": date_error,
-        "crumbs": [(a, a.org_id in visible_ancestors) for a in selectors.ancestors(version, on=on)],
+        "crumbs": [(a, a.org_id in visible_ancestors) for a in chain],
         "total": total,
         "children": children,
         "statuses": Status,
