@@ -20,7 +20,7 @@ if [ -n "$need" ]; then
 fi
 
 if [ "${SUITE_ONLY:-0}" != "1" ]; then
-  echo "== ruff"; .venv/bin/ruff check chibo tests bench
+  echo "== ruff"; .venv/bin/ruff check .
   echo "== mypy"; .venv/bin/mypy chibo
   echo "== migrations"; .venv/bin/python manage.py makemigrations --check --dry-run
 fi

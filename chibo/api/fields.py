@@ -1,0 +1,117 @@
+"""Input fields with Vietnamese error messages.
+
+DRF's Vietnamese catalogue translates only a few of its messages ("This field is required." stays in
+English), so the input serializers build their fields here, with every message they can raise.
+Validators take their messages when the field is built, so the messages are passed at construction.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+from rest_framework.validators import ProhibitNullCharactersValidator, ProhibitSurrogateCharactersValidator
+
+# Database ids are 64-bit; a larger number in the input is refused before any query.
+MAX_ID = 2**63 - 1
+
+
+def _common() -> dict[str, Any]:
+    return {
+        "required": _("Trường này là bắt buộc."),
+        "null": _("Trường này không được để trống (null)."),
+    }
+
+
+def _text_messages() -> dict[str, Any]:
+    return {
+        **_common(),
+        "invalid": _("Giá trị phải là một chuỗi ký tự."),
+        "blank": _("Trường này không được để trống."),
+        "max_length": _("Không được dài quá {max_length} ký tự."),
+        "min_length": _("Phải có ít nhất {min_length} ký tự."),
+    }
+
+
+def _localise_validators(field: serializers.Field) -> None:
+    for validator in field.validators:
+        if isinstance(validator, ProhibitNullCharactersValidator):
+            validator.message = _("Không được chứa ký tự NUL.")
+        elif isinstance(validator, ProhibitSurrogateCharactersValidator):
+            validator.message = _("Có ký tự Unicode không hợp lệ.")
+
+
+def text(*, max_length: int, required: bool = False, allow_blank: bool = True, help_text: str = "") -> serializers.CharField:
+    field = serializers.CharField(
+        max_length=max_length,
+        required=required,
+        allow_blank=allow_blank,
+        help_text=help_text or None,
+        error_messages=_text_messages(),
+    )
+    _localise_validators(field)
+    return field
+
+
+def password(*, max_length: int = 4096) -> serializers.CharField:
+    field = serializers.CharField(
+        max_length=max_length,
+        trim_whitespace=False,
+        style={"input_type": "password"},
+        write_only=True,
+        error_messages=_text_messages(),
+    )
+    _localise_validators(field)
+    return field
+
+
+def email(*, max_length: int, required: bool = False) -> serializers.EmailField:
+    field = serializers.EmailField(
+        max_length=max_length,
+        required=required,
+        allow_blank=True,
+        error_messages={**_text_messages(), "invalid": _("Địa chỉ email không hợp lệ.")},
+    )
+    _localise_validators(field)
+    return field
+
+
+def date(*, required: bool = False, allow_null: bool = False, help_text: str = "") -> serializers.DateField:
+    return serializers.DateField(
+        required=required,
+        allow_null=allow_null,
+        input_formats=["iso-8601"],
+        help_text=help_text or None,
+        error_messages={
+            **_common(),
+            "invalid": _("Ngày sai định dạng; hãy dùng YYYY-MM-DD."),
+            "datetime": _("Cần một ngày (YYYY-MM-DD), không phải ngày giờ."),
+        },
+    )
+
+
+def choice(*, choices: Any, required: bool = False, allow_blank: bool = False, help_text: str = "") -> serializers.ChoiceField:
+    return serializers.ChoiceField(
+        choices=choices,
+        required=required,
+        allow_blank=allow_blank,
+        help_text=help_text or None,
+        error_messages={**_common(), "invalid_choice": _("“{input}” không phải là lựa chọn hợp lệ.")},
+    )
+
+
+def object_id(*, required: bool = True, help_text: str = "") -> serializers.IntegerField:
+    return serializers.IntegerField(
+        required=required,
+        min_value=1,
+        max_value=MAX_ID,
+        help_text=help_text or None,
+        error_messages={
+            **_common(),
+            "invalid": _("Cần một số hiệu (số nguyên dương)."),
+            "max_string_length": _("Giá trị quá dài."),
+            "min_value": _("Số hiệu phải từ {min_value} trở lên."),
+            "max_value": _("Số hiệu không được lớn hơn {max_value}."),
+        },
+    )
