@@ -1,0 +1,280 @@
+"""The JSON API, version 1. Thin views: the access policy decides, selectors read, services write.
+
+Every read goes through :class:`chibo.core.access.Policy` (objects out of scope answer 404 exactly
+like missing ones); every write goes through a service (one transaction with its audit rows).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.db.models import prefetch_related_objects
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from drf_spectacular.renderers import (
+    OpenApiJsonRenderer,
+    OpenApiJsonRenderer2,
+    OpenApiYamlRenderer,
+    OpenApiYamlRenderer2,
+)
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework import status as http
+from rest_framework.authtoken.models import Token
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from chibo.accounts import services as account_services
+from chibo.api import serializers as s
+from chibo.api.errors import chibo_error_response
+from chibo.api.fields import MAX_ID
+from chibo.api.pagination import ApiPagination
+from chibo.core.access import Action, Policy, policy_for, today
+from chibo.core.errors import ChiboError
+from chibo.members import selectors as member_selectors
+from chibo.members import services as member_services
+from chibo.members.models import Member, Status
+from chibo.orgs import selectors as org_selectors
+from chibo.orgs.models import OrgVersion
+
+AS_OF = OpenApiParameter(
+    "as_of", OpenApiTypes.DATE, OpenApiParameter.QUERY, description="Ngày xem (YYYY-MM-DD); mặc định hôm nay."
+)
+ERROR = OpenApiResponse(description="Dữ liệu không hợp lệ: {detail, field} hoặc lỗi theo từng trường.")
+NOT_FOUND = OpenApiResponse(description="Không có, hoặc ngoài phạm vi quyền của người dùng.")
+
+
+# Helpers -----------------------------------------------------------------------------------
+
+
+def _as_of(*, request: Request) -> dt.date:
+    raw = request.query_params.get("as_of", "").strip()
+    if not raw:
+        return today()
+    try:
+        return dt.datetime.strptime(raw, "%Y-%m-%d").date()  # noqa: DTZ007 - a calendar date, no time
+    except ValueError:
+        raise ChiboError(
+            _("Ngày %(value)s không đúng dạng YYYY-MM-DD (ví dụ 2025-07-01).") % {"value": raw[:40]},
+            field="as_of",
+        ) from None
+
+
+def _id_param(*, request: Request, name: str) -> int | None:
+    raw = request.query_params.get(name, "").strip()
+    if not raw:
+        return None
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 19) or not 0 < int(raw) <= MAX_ID:
+        raise ChiboError(_("Tham số %(name)s phải là một số hiệu (số nguyên dương).") % {"name": name}, field=name)
+    return int(raw)
+
+
+def _status_param(*, request: Request) -> str:
+    value = request.query_params.get("status", "").strip()
+    if value and value not in Status.values:
+        raise ChiboError(_("Trạng thái %(value)s không hợp lệ.") % {"value": value[:40]}, field="status")
+    return value
+
+
+def _search_text(*, request: Request) -> str:
+    """The search words, without control characters (PostgreSQL refuses NUL), at most 100 characters."""
+    raw = request.query_params.get("q", "")
+    return "".join(ch for ch in raw if ch.isprintable()).strip()[:100]
+
+
+def _org_data(*, version: OrgVersion) -> dict[str, Any]:
+    return dict(s.OrgSerializer(version).data)
+
+
+def _members_data(*, members: list[Member], many: bool) -> Any:
+    """Serialize members loaded with ``with_current``; the current cells are read in one query."""
+    cells = member_selectors.current_cell_names(members)
+    serializer = s.MemberSummarySerializer if many else s.MemberSerializer
+    return serializer(members, many=True, context={"cells": cells}).data
+
+
+def _member_detail(*, member_id: int) -> dict[str, Any]:
+    """The full profile of a member the caller has already been allowed to see."""
+    member = member_selectors.with_current(Member.objects.filter(pk=member_id)).get()
+    return dict(_members_data(members=[member], many=False)[0])
+
+
+def _visible_org(*, policy: Policy, org_id: int, on: dt.date, action: Action = Action.VIEW_ORG) -> OrgVersion:
+    version = policy.version_or_404(org_id, on=on, action=action)
+    prefetch_related_objects([version], "org")
+    return version
+
+
+# Authentication ----------------------------------------------------------------------------
+
+
+class TokenView(APIView):
+    """Exchange a user name and password for an API token; the login throttle applies."""
+
+    authentication_classes: list[Any] = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        request=s.TokenRequestSerializer,
+        responses={200: s.TokenSerializer, 400: ERROR, 429: OpenApiResponse(description="Đăng nhập sai quá nhiều lần.")},
+        auth=[],
+        tags=["auth"],
+    )
+    def post(self, request: Request) -> Response:
+        serializer = s.TokenRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        username: str = serializer.validated_data["username"]
+        if account_services.login_blocked(username=username):
+            return Response(
+                {"detail": _("Đăng nhập sai quá nhiều lần. Hãy thử lại sau ít phút."), "field": None},
+                status=http.HTTP_429_TOO_MANY_REQUESTS,
+                headers={"Retry-After": str(settings.CHIBO_LOGIN_WINDOW_MINUTES * 60)},
+            )
+        user = authenticate(request._request, username=username, password=serializer.validated_data["password"])
+        if user is None:
+            account_services.login_failed(username=username, ip=request.META.get("REMOTE_ADDR"))
+            return chibo_error_response(ChiboError(_("Tên đăng nhập hoặc mật khẩu không đúng.")))
+        account_services.login_succeeded(username=username)
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
+
+
+# Organisations -----------------------------------------------------------------------------
+
+
+class OrgListView(APIView):
+    pagination_class = ApiPagination
+
+    @extend_schema(
+        parameters=[
+            AS_OF,
+            OpenApiParameter("parent", OpenApiTypes.INT, OpenApiParameter.QUERY, description="Chỉ các tổ chức trực thuộc tổ chức này."),
+        ],
+        responses={200: s.OrgSerializer(many=True), 400: ERROR},
+        tags=["orgs"],
+    )
+    def get(self, request: Request) -> Response:
+        """Organisations the user may see on ``as_of``, in tree order."""
+        on = _as_of(request=request)
+        parent = _id_param(request=request, name="parent")
+        qs = policy_for(request).versions(on=on, action=Action.VIEW_ORG).select_related("org").order_by("path")
+        if parent is not None:
+            qs = qs.filter(parent_id=parent)
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(qs, request, view=self)
+        assert page is not None
+        return paginator.get_paginated_response(s.OrgSerializer(page, many=True).data)
+
+
+class OrgDetailView(APIView):
+    @extend_schema(parameters=[AS_OF], responses={200: s.OrgDetailSerializer, 400: ERROR, 404: NOT_FOUND}, tags=["orgs"])
+    def get(self, request: Request, org_id: int) -> Response:
+        """One organisation on ``as_of`` with the figures of its subtree."""
+        on = _as_of(request=request)
+        version = _visible_org(policy=policy_for(request), org_id=org_id, on=on)
+        stats = org_selectors.org_stats(version=version, on=on)
+        return Response({**_org_data(version=version), "as_of": on, "stats": s.StatsSerializer(stats).data})
+
+
+class OrgChildrenView(APIView):
+    @extend_schema(parameters=[AS_OF], responses={200: s.OrgChildrenSerializer, 400: ERROR, 404: NOT_FOUND}, tags=["orgs"])
+    def get(self, request: Request, org_id: int) -> Response:
+        """The visible children of an organisation on ``as_of``, each with its counts."""
+        on = _as_of(request=request)
+        policy = policy_for(request)
+        version = _visible_org(policy=policy, org_id=org_id, on=on)
+        total, nodes = org_selectors.children_with_counts(policy=policy, version=version, on=on)
+        prefetch_related_objects([node.version for node in nodes], "org")  # the codes, in one query
+        children = [
+            {**_org_data(version=node.version), "counts": s.CountsSerializer(node.counts).data} for node in nodes
+        ]
+        return Response(
+            {"as_of": on, "org": _org_data(version=version), "total": s.CountsSerializer(total).data, "children": children}
+        )
+
+
+# Members -----------------------------------------------------------------------------------
+
+
+class MemberListView(APIView):
+    pagination_class = ApiPagination
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("q", OpenApiTypes.STR, OpenApiParameter.QUERY, description="Tên (không phân biệt dấu), số căn cước, số thẻ đảng hoặc số điện thoại."),
+            OpenApiParameter("org", OpenApiTypes.INT, OpenApiParameter.QUERY, description="Chỉ đảng viên sinh hoạt trong tổ chức này (cả cây con)."),
+            OpenApiParameter("status", OpenApiTypes.STR, OpenApiParameter.QUERY, enum=Status.values, description="Trạng thái hiện tại; mặc định các trạng thái đang sinh hoạt."),
+        ],
+        responses={200: s.MemberSummarySerializer(many=True), 400: ERROR, 404: NOT_FOUND},
+        tags=["members"],
+    )
+    def get(self, request: Request) -> Response:
+        """Members the user may see, in Vietnamese name order."""
+        policy = policy_for(request)
+        org_id = _id_param(request=request, name="org")
+        if org_id is not None:
+            policy.version_or_404(org_id, on=today(), action=Action.VIEW_ORG)
+        qs = member_selectors.member_search(
+            policy=policy, query=_search_text(request=request), org_id=org_id, status=_status_param(request=request)
+        )
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(member_selectors.with_current(qs), request, view=self)
+        assert page is not None
+        return paginator.get_paginated_response(_members_data(members=list(page), many=True))
+
+    @extend_schema(
+        request=s.MemberCreateSerializer,
+        responses={201: s.MemberSerializer, 400: ERROR, 404: NOT_FOUND},
+        tags=["members"],
+    )
+    def post(self, request: Request) -> Response:
+        """Add a member to a cell the user may edit."""
+        serializer = s.MemberCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        org_id: int = data.pop("org")
+        joined_on: dt.date | None = data.pop("joined_on", None)
+        version = _visible_org(policy=policy_for(request), org_id=org_id, on=today(), action=Action.EDIT_MEMBER)
+        member = member_services.member_create(actor=request.user, org=version.org, data=data, joined_on=joined_on)
+        return Response(
+            _member_detail(member_id=member.pk),
+            status=http.HTTP_201_CREATED,
+            headers={"Location": reverse("api:member-detail", args=[member.pk])},
+        )
+
+
+class MemberDetailView(APIView):
+    @extend_schema(responses={200: s.MemberSerializer, 404: NOT_FOUND}, tags=["members"])
+    def get(self, request: Request, member_id: int) -> Response:
+        """A member's full profile, with the current cell and status."""
+        member = policy_for(request).member_or_404(member_id, Action.VIEW_MEMBER)
+        return Response(_member_detail(member_id=member.pk))
+
+    @extend_schema(
+        request=s.MemberProfileSerializer,
+        responses={200: s.MemberSerializer, 400: ERROR, 404: NOT_FOUND},
+        tags=["members"],
+    )
+    def patch(self, request: Request, member_id: int) -> Response:
+        """Change some fields of a member's profile (the cell and the status have their own actions)."""
+        member = policy_for(request).member_or_404(member_id, Action.EDIT_MEMBER)
+        serializer = s.MemberProfileSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        member_services.member_update(actor=request.user, member=member, data=dict(serializer.validated_data))
+        return Response(_member_detail(member_id=member.pk))
+
+
+# Schema ------------------------------------------------------------------------------------
+
+
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI 3 schema: JSON by default, YAML with ?format=yaml. For signed-in users only."""
+
+    renderer_classes = [OpenApiJsonRenderer, OpenApiJsonRenderer2, OpenApiYamlRenderer, OpenApiYamlRenderer2]
+    permission_classes = [IsAuthenticated]
