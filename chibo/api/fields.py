@@ -7,11 +7,15 @@ Validators take their messages when the field is built, so the messages are pass
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
-from rest_framework.validators import ProhibitNullCharactersValidator, ProhibitSurrogateCharactersValidator
+from rest_framework.validators import ProhibitSurrogateCharactersValidator
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # Database ids are 64-bit; a larger number in the input is refused before any query.
 MAX_ID = 2**63 - 1
@@ -42,7 +46,7 @@ def _localise_validators(field: serializers.Field) -> None:
             validator.message = _("Có ký tự Unicode không hợp lệ.")
 
 
-def text(*, max_length: int, required: bool = False, allow_blank: bool = True, help_text: str = "") -> serializers.CharField:
+def text(*, max_length: int, required: bool = False, allow_blank: bool = True, help_text: StrOrPromise = "") -> serializers.CharField:
     field = serializers.CharField(
         max_length=max_length,
         required=required,
@@ -77,7 +81,7 @@ def email(*, max_length: int, required: bool = False) -> serializers.EmailField:
     return field
 
 
-def date(*, required: bool = False, allow_null: bool = False, help_text: str = "") -> serializers.DateField:
+def date(*, required: bool = False, allow_null: bool = False, help_text: StrOrPromise = "") -> serializers.DateField:
     return serializers.DateField(
         required=required,
         allow_null=allow_null,
@@ -91,7 +95,7 @@ def date(*, required: bool = False, allow_null: bool = False, help_text: str = "
     )
 
 
-def choice(*, choices: Any, required: bool = False, allow_blank: bool = False, help_text: str = "") -> serializers.ChoiceField:
+def choice(*, choices: Any, required: bool = False, allow_blank: bool = False, help_text: StrOrPromise = "") -> serializers.ChoiceField:
     return serializers.ChoiceField(
         choices=choices,
         required=required,
@@ -101,7 +105,7 @@ def choice(*, choices: Any, required: bool = False, allow_blank: bool = False, h
     )
 
 
-def object_id(*, required: bool = True, help_text: str = "") -> serializers.IntegerField:
+def object_id(*, required: bool = True, help_text: StrOrPromise = "") -> serializers.IntegerField:
     return serializers.IntegerField(
         required=required,
         min_value=1,

@@ -8,19 +8,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from chibo.api import fields
 from chibo.members.models import Member, Sex, TheoryLevel
-from chibo.orgs.models import OrgVersion
+from chibo.orgs.models import OrgKind, Sector
 
 
 def _max(name: str) -> int:
-    length = Member._meta.get_field(name).max_length
-    assert length is not None
-    return length
+    field = Member._meta.get_field(name)
+    assert isinstance(field, models.CharField) and field.max_length is not None
+    return field.max_length
 
 
 class InputSerializer(serializers.Serializer):
@@ -48,12 +49,13 @@ class OrgSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="org_id")
     code = serializers.CharField(source="org.code")
     name = serializers.CharField()
-    kind = serializers.ChoiceField(choices=OrgVersion._meta.get_field("kind").choices)
-    sector = serializers.ChoiceField(choices=OrgVersion._meta.get_field("sector").choices)
+    kind = serializers.ChoiceField(choices=OrgKind.choices)
+    sector = serializers.ChoiceField(choices=Sector.choices)
     admin_unit = serializers.CharField()
     area_kind = serializers.CharField()
     area_name = serializers.CharField()
-    parent = serializers.IntegerField(source="parent_id", allow_null=True)
+    # Declared fields are taken off the class, so this does not shadow Field.parent at run time.
+    parent = serializers.IntegerField(source="parent_id", allow_null=True)  # type: ignore[assignment]
     depth = serializers.IntegerField()
     valid_from = serializers.DateField()
 

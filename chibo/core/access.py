@@ -97,7 +97,7 @@ class Policy:
         return qs if q is None else qs.filter(q)
 
     def version_or_404(self, org_id: int, *, on: dt.date | None = None, action: Action = Action.VIEW_ORG) -> OrgVersion:
-        version = self.versions(on=on, action=action).filter(org_id=org_id).first()
+        version = self.versions(on=on, action=action).filter(org_id=org_id).select_related("org").first()
         if version is None:
             raise Http404
         return version

@@ -28,3 +28,28 @@ def test_home_sends_each_persona_to_their_work(world, client_for):
     assert client_for("staff").get("/")["Location"] == "/org/"
     assert client_for("staff").get("/org/")["Location"] == f"/org/{world.commune.pk}/"
     assert client_for("admin").get("/org/")["Location"] == f"/org/{world.province.pk}/"
+
+
+def test_only_admins_manage_accounts_and_grants_are_audited(world, client_for):
+    from chibo.accounts.models import Grant
+    from chibo.core.models import AuditEvent
+
+    for persona in ["member", "secretary", "staff", "province", "outsider"]:
+        assert client_for(persona).get("/accounts/users/").status_code == 404
+    admin = client_for("admin")
+    assert admin.get("/accounts/users/").status_code == 200
+    response = admin.post("/accounts/users/", {"action": "create", "username": "moi", "password": "mat-khau-moi-1", "citizen_id": world.other_member.citizen_id})
+    assert response.status_code == 302
+    from chibo.accounts.models import User
+
+    user = User.objects.get(username="moi")
+    assert user.member == world.other_member
+    response = admin.post("/accounts/users/", {"action": "grant", "user": user.pk, "role": "secretary", "org": world.other_cell.code})
+    assert response.status_code == 302
+    grant = Grant.objects.get(user=user)
+    assert AuditEvent.objects.filter(verb="grant.add", object_id=user.pk).exists()
+    response = admin.post("/accounts/users/", {"action": "grant", "user": user.pk, "role": "staff", "org": "khong-co"})
+    assert response.status_code == 400 and "Không có tổ chức" in response.content.decode()
+    admin.post("/accounts/users/", {"action": "revoke", "grant": grant.pk})
+    assert not Grant.objects.filter(user=user).exists()
+    assert AuditEvent.objects.filter(verb="grant.remove", object_id=user.pk).exists()

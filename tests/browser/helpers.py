@@ -13,12 +13,12 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screensh
 
 
 def login(page: Page, username: str, password: str = PASSWORD) -> None:
-    """Log in through the real form and wait until the browser has left the login page."""
+    """Log in through the real form and wait for the logged-in page behind it."""
     page.goto("/accounts/login/")
     page.get_by_label("Tên đăng nhập").fill(username)
     page.get_by_label("Mật khẩu").fill(password)
     page.get_by_role("button", name="Đăng nhập").click()
-    expect(page.locator(".topright .who")).to_have_text(username)
+    expect(page.get_by_role("button", name="Đăng xuất")).to_be_visible()
 
 
 def shot(page: Page, name: str) -> Path:
