@@ -26,7 +26,12 @@ extra=""
 stamp=".venv/.installed$(echo "$extra" | tr -d '[]')-$(cksum pyproject.toml | cut -d' ' -f1)"
 if [ ! -f "$stamp" ]; then
   .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null 2>&1 || true
-  .venv/bin/python -m pip install -q --disable-pip-version-check -e ".$extra" 2>&1 | grep -v "is ignored: it is neither" || true
+  echo "Cài đặt chibo vào .venv ..."
+  if ! .venv/bin/python -m pip install -q --disable-pip-version-check -e ".$extra" > .venv/pip.log 2>&1; then
+    cat .venv/pip.log >&2
+    echo "Không cài được các gói Python (xem thông báo ở trên)." >&2
+    exit 1
+  fi
   .venv/bin/python -c "import django, granian" >/dev/null
   [ -z "$extra" ] || .venv/bin/python -c "import pytest, playwright" >/dev/null
   touch "$stamp"
