@@ -82,7 +82,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "chibo.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -163,7 +163,8 @@ USE_I18N = True
 USE_TZ = True
 TIME_ZONE = os.getenv("CHIBO_TIME_ZONE", "Asia/Ho_Chi_Minh")
 FORMAT_MODULE_PATH = ["chibo.formats"]
-USE_THOUSAND_SEPARATOR = True
+# Ids go into links and forms: no grouping by default; counts use |intcomma.
+USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"

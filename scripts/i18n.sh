@@ -32,6 +32,10 @@ trap 'rm -rf "$tmp"' EXIT
   --ignore=test-artifacts --ignore='*.egg-info' --ignore=scripts
 
 if [ -f "$tmp/before.po" ]; then
+  # msgmerge's "fuzzy" guesses for new msgids are mostly wrong (a near-identical msgid with a
+  # different meaning): turn them back into plain untranslated entries. (Not on a brand-new
+  # file, whose header is still the fuzzy template.)
+  msgattrib --no-wrap --clear-fuzzy --empty --clear-previous -o "$PO" "$PO"
   grep -v '^"POT-Creation-Date: ' "$tmp/before.po" >"$tmp/a" || true
   grep -v '^"POT-Creation-Date: ' "$PO" >"$tmp/b" || true
   if cmp -s "$tmp/a" "$tmp/b"; then

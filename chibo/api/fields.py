@@ -46,39 +46,51 @@ def _localise_validators(field: serializers.Field) -> None:
             validator.message = _("Có ký tự Unicode không hợp lệ.")
 
 
-def text(*, max_length: int, required: bool = False, allow_blank: bool = True, help_text: StrOrPromise = "") -> serializers.CharField:
-    field = serializers.CharField(
+# Serializers deep-copy their fields by calling the class again with the same arguments, so the
+# validators' messages are set in __init__ rather than on an instance.
+
+
+class CharField(serializers.CharField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        _localise_validators(self)
+
+
+class EmailField(serializers.EmailField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        _localise_validators(self)
+
+
+def text(
+    *, max_length: int, required: bool = False, allow_blank: bool = True, help_text: StrOrPromise = ""
+) -> serializers.CharField:
+    return CharField(
         max_length=max_length,
         required=required,
         allow_blank=allow_blank,
         help_text=help_text or None,
         error_messages=_text_messages(),
     )
-    _localise_validators(field)
-    return field
 
 
 def password(*, max_length: int = 4096) -> serializers.CharField:
-    field = serializers.CharField(
+    return CharField(
         max_length=max_length,
         trim_whitespace=False,
         style={"input_type": "password"},
         write_only=True,
         error_messages=_text_messages(),
     )
-    _localise_validators(field)
-    return field
 
 
 def email(*, max_length: int, required: bool = False) -> serializers.EmailField:
-    field = serializers.EmailField(
+    return EmailField(
         max_length=max_length,
         required=required,
         allow_blank=True,
         error_messages={**_text_messages(), "invalid": _("Địa chỉ email không hợp lệ.")},
     )
-    _localise_validators(field)
-    return field
 
 
 def date(*, required: bool = False, allow_null: bool = False, help_text: StrOrPromise = "") -> serializers.DateField:
@@ -95,7 +107,9 @@ def date(*, required: bool = False, allow_null: bool = False, help_text: StrOrPr
     )
 
 
-def choice(*, choices: Any, required: bool = False, allow_blank: bool = False, help_text: StrOrPromise = "") -> serializers.ChoiceField:
+def choice(
+    *, choices: Any, required: bool = False, allow_blank: bool = False, help_text: StrOrPromise = ""
+) -> serializers.ChoiceField:
     return serializers.ChoiceField(
         choices=choices,
         required=required,

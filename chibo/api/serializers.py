@@ -12,6 +12,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.exceptions import ErrorDetail
+from rest_framework.settings import api_settings
+from rest_framework.utils.serializer_helpers import ReturnDict
 
 from chibo.api import fields
 from chibo.members.models import Member, Sex, TheoryLevel
@@ -26,6 +29,29 @@ def _max(name: str) -> int:
 
 class InputSerializer(serializers.Serializer):
     default_error_messages = {"invalid": _("Dữ liệu không hợp lệ: cần một đối tượng JSON, không phải {datatype}.")}
+
+    @property
+    def errors(self) -> ReturnDict:
+        errors = super().errors
+        key = api_settings.NON_FIELD_ERRORS_KEY
+        if list(errors) == [key] and [getattr(e, "code", None) for e in errors[key]] == ["null"]:
+            # DRF's "No data provided", for an empty or null body.
+            return ReturnDict({key: [ErrorDetail(str(_("Không có dữ liệu gửi lên.")), code="null")]}, serializer=self)
+        return errors
+
+
+# Errors ------------------------------------------------------------------------------------
+
+
+class ErrorSerializer(serializers.Serializer):
+    """A refusal by a rule of party data (a service's ChiboError) or a bad query parameter."""
+
+    detail = serializers.CharField(help_text=_("Thông báo bằng tiếng Việt."))
+    field = serializers.CharField(allow_null=True, help_text=_("Trường gây lỗi, nếu có."))
+
+
+class DetailSerializer(serializers.Serializer):
+    detail = serializers.CharField()
 
 
 # Authentication ----------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.db.models import prefetch_related_objects
+from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.renderers import (
@@ -46,8 +47,11 @@ from chibo.orgs.models import OrgVersion
 AS_OF = OpenApiParameter(
     "as_of", OpenApiTypes.DATE, OpenApiParameter.QUERY, description="Ngày xem (YYYY-MM-DD); mặc định hôm nay."
 )
-ERROR = OpenApiResponse(description="Dữ liệu không hợp lệ: {detail, field} hoặc lỗi theo từng trường.")
-NOT_FOUND = OpenApiResponse(description="Không có, hoặc ngoài phạm vi quyền của người dùng.")
+ERROR = OpenApiResponse(
+    response=s.ErrorSerializer,
+    description="Bị từ chối: {detail, field}; lỗi kiểu dữ liệu theo từng trường có dạng {trường: [thông báo]}.",
+)
+NOT_FOUND = OpenApiResponse(response=s.DetailSerializer, description="Không có, hoặc ngoài phạm vi quyền của người dùng.")
 
 
 # Helpers -----------------------------------------------------------------------------------
@@ -88,21 +92,28 @@ def _search_text(*, request: Request) -> str:
     return "".join(ch for ch in raw if ch.isprintable()).strip()[:100]
 
 
+def _path_id(*, value: int) -> int:
+    """An id from the URL; one beyond the database's range is simply not there."""
+    if value > MAX_ID:
+        raise Http404
+    return value
+
+
 def _org_data(*, version: OrgVersion) -> dict[str, Any]:
     return dict(s.OrgSerializer(version).data)
 
 
-def _members_data(*, members: list[Member], many: bool) -> Any:
-    """Serialize members loaded with ``with_current``; the current cells are read in one query."""
+def _members_data(*, members: list[Member], full: bool = False) -> Any:
+    """Serialize members loaded with ``with_current`` (summaries, or full profiles); cells in one query."""
     cells = member_selectors.current_cell_names(members)
-    serializer = s.MemberSummarySerializer if many else s.MemberSerializer
+    serializer = s.MemberSerializer if full else s.MemberSummarySerializer
     return serializer(members, many=True, context={"cells": cells}).data
 
 
 def _member_detail(*, member_id: int) -> dict[str, Any]:
     """The full profile of a member the caller has already been allowed to see."""
     member = member_selectors.with_current(Member.objects.filter(pk=member_id)).get()
-    return dict(_members_data(members=[member], many=False)[0])
+    return dict(_members_data(members=[member], full=True)[0])
 
 
 def _visible_org(*, policy: Policy, org_id: int, on: dt.date, action: Action = Action.VIEW_ORG) -> OrgVersion:
@@ -122,9 +133,10 @@ class TokenView(APIView):
 
     @extend_schema(
         request=s.TokenRequestSerializer,
-        responses={200: s.TokenSerializer, 400: ERROR, 429: OpenApiResponse(description="Đăng nhập sai quá nhiều lần.")},
+        responses={200: s.TokenSerializer, 400: ERROR, 429: OpenApiResponse(response=s.ErrorSerializer, description="Đăng nhập sai quá nhiều lần.")},
         auth=[],
         tags=["auth"],
+        summary="Lấy khóa truy cập (token) bằng tên đăng nhập và mật khẩu",
     )
     def post(self, request: Request) -> Response:
         serializer = s.TokenRequestSerializer(data=request.data)
@@ -158,6 +170,7 @@ class OrgListView(APIView):
         ],
         responses={200: s.OrgSerializer(many=True), 400: ERROR},
         tags=["orgs"],
+        summary="Các tổ chức người dùng được xem vào ngày as_of",
     )
     def get(self, request: Request) -> Response:
         """Organisations the user may see on ``as_of``, in tree order."""
@@ -173,22 +186,22 @@ class OrgListView(APIView):
 
 
 class OrgDetailView(APIView):
-    @extend_schema(parameters=[AS_OF], responses={200: s.OrgDetailSerializer, 400: ERROR, 404: NOT_FOUND}, tags=["orgs"])
+    @extend_schema(parameters=[AS_OF], responses={200: s.OrgDetailSerializer, 400: ERROR, 404: NOT_FOUND}, tags=["orgs"], summary="Một tổ chức, với số liệu của cả cây con")
     def get(self, request: Request, org_id: int) -> Response:
         """One organisation on ``as_of`` with the figures of its subtree."""
         on = _as_of(request=request)
-        version = _visible_org(policy=policy_for(request), org_id=org_id, on=on)
+        version = _visible_org(policy=policy_for(request), org_id=_path_id(value=org_id), on=on)
         stats = org_selectors.org_stats(version=version, on=on)
         return Response({**_org_data(version=version), "as_of": on, "stats": s.StatsSerializer(stats).data})
 
 
 class OrgChildrenView(APIView):
-    @extend_schema(parameters=[AS_OF], responses={200: s.OrgChildrenSerializer, 400: ERROR, 404: NOT_FOUND}, tags=["orgs"])
+    @extend_schema(parameters=[AS_OF], responses={200: s.OrgChildrenSerializer, 400: ERROR, 404: NOT_FOUND}, tags=["orgs"], summary="Các tổ chức trực thuộc, mỗi tổ chức với số liệu của nó")
     def get(self, request: Request, org_id: int) -> Response:
         """The visible children of an organisation on ``as_of``, each with its counts."""
         on = _as_of(request=request)
         policy = policy_for(request)
-        version = _visible_org(policy=policy, org_id=org_id, on=on)
+        version = _visible_org(policy=policy, org_id=_path_id(value=org_id), on=on)
         total, nodes = org_selectors.children_with_counts(policy=policy, version=version, on=on)
         prefetch_related_objects([node.version for node in nodes], "org")  # the codes, in one query
         children = [
@@ -213,6 +226,7 @@ class MemberListView(APIView):
         ],
         responses={200: s.MemberSummarySerializer(many=True), 400: ERROR, 404: NOT_FOUND},
         tags=["members"],
+        summary="Tìm đảng viên trong phạm vi quyền (không phân biệt dấu)",
     )
     def get(self, request: Request) -> Response:
         """Members the user may see, in Vietnamese name order."""
@@ -226,12 +240,13 @@ class MemberListView(APIView):
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(member_selectors.with_current(qs), request, view=self)
         assert page is not None
-        return paginator.get_paginated_response(_members_data(members=list(page), many=True))
+        return paginator.get_paginated_response(_members_data(members=list(page)))
 
     @extend_schema(
         request=s.MemberCreateSerializer,
         responses={201: s.MemberSerializer, 400: ERROR, 404: NOT_FOUND},
         tags=["members"],
+        summary="Thêm đảng viên vào một chi bộ",
     )
     def post(self, request: Request) -> Response:
         """Add a member to a cell the user may edit."""
@@ -250,20 +265,21 @@ class MemberListView(APIView):
 
 
 class MemberDetailView(APIView):
-    @extend_schema(responses={200: s.MemberSerializer, 404: NOT_FOUND}, tags=["members"])
+    @extend_schema(responses={200: s.MemberSerializer, 404: NOT_FOUND}, tags=["members"], summary="Hồ sơ đảng viên")
     def get(self, request: Request, member_id: int) -> Response:
         """A member's full profile, with the current cell and status."""
-        member = policy_for(request).member_or_404(member_id, Action.VIEW_MEMBER)
+        member = policy_for(request).member_or_404(_path_id(value=member_id), Action.VIEW_MEMBER)
         return Response(_member_detail(member_id=member.pk))
 
     @extend_schema(
         request=s.MemberProfileSerializer,
         responses={200: s.MemberSerializer, 400: ERROR, 404: NOT_FOUND},
         tags=["members"],
+        summary="Sửa một số trường của hồ sơ đảng viên",
     )
     def patch(self, request: Request, member_id: int) -> Response:
         """Change some fields of a member's profile (the cell and the status have their own actions)."""
-        member = policy_for(request).member_or_404(member_id, Action.EDIT_MEMBER)
+        member = policy_for(request).member_or_404(_path_id(value=member_id), Action.EDIT_MEMBER)
         serializer = s.MemberProfileSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         member_services.member_update(actor=request.user, member=member, data=dict(serializer.validated_data))

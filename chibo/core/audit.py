@@ -75,3 +75,62 @@ def record_many(*, actor: Any, verb: str, objs: list[models.Model], summary: str
         ],
         batch_size=500,
     )
+
+
+# How audit details are shown on history pages: Vietnamese labels, dd/mm/yyyy dates, choice labels.
+_HIDDEN = {"path", "depth", "name_folded"}
+
+
+def _labels() -> dict[str, Any]:
+    from django.utils.translation import gettext_lazy as _
+
+    return {
+        "surname": _("Họ"), "middle_name": _("Tên đệm"), "given_name": _("Tên"), "date_of_birth": _("Ngày sinh"),
+        "sex": _("Giới tính"), "admitted_on": _("Ngày vào Đảng"), "official_on": _("Ngày chính thức"),
+        "party_card_number": _("Số thẻ đảng"), "citizen_id": _("Số căn cước"), "phone": _("Điện thoại"),
+        "email": _("Email"), "ethnicity": _("Dân tộc"), "religion": _("Tôn giáo"), "hometown": _("Quê quán"),
+        "education": _("Trình độ học vấn"), "theory_level": _("Lý luận chính trị"), "occupation": _("Nghề nghiệp"),
+        "org": _("Chi bộ"), "on": _("Ngày hiệu lực"), "note": _("Ghi chú"), "joined_on": _("Ngày bắt đầu sinh hoạt"),
+        "status": _("Trạng thái"), "since": _("Từ ngày"), "until": _("Đến ngày"), "kind": _("Loại"),
+        "area_name": _("Địa bàn"), "area_kind": _("Loại địa bàn"), "name": _("Tên"), "parent": _("Cấp trên"),
+        "sector": _("Loại hình"), "admin_unit": _("Đơn vị hành chính"), "valid_from": _("Từ ngày"),
+        "role": _("Vai trò"), "dissolved_on": _("Ngày giải thể"), "merged_into": _("Hợp nhất vào"),
+        "sources": _("Tổ chức hợp nhất"), "parts": _("Tổ chức mới"), "dissolved": _("Giải thể"),
+        "username": _("Tên đăng nhập"), "member": _("Đảng viên"),
+    }
+
+
+def _choice_labels() -> dict[str, Any]:
+    from chibo.accounts.models import Role
+    from chibo.members.models import CommunityKind, PositionKind, Sex, Status, TheoryLevel
+    from chibo.orgs.models import AdminUnit, AreaKind, OrgKind, Sector
+
+    out: dict[str, Any] = {}
+    for choices in (Status, PositionKind, CommunityKind, Sex, TheoryLevel, OrgKind, Sector, AdminUnit, AreaKind, Role):
+        out.update({value: label for value, label in choices.choices if value})
+    return out
+
+
+def display_value(value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "✓" if value else "✗"
+    if isinstance(value, str):
+        if len(value) == 10 and value[4] == "-" and value[7] == "-" and value[:4].isdigit():
+            return "—" if value.startswith("9999-") else f"{value[8:10]}/{value[5:7]}/{value[:4]}"
+        return str(_choice_labels().get(value, value))
+    if isinstance(value, list):
+        return ", ".join(display_value(v) for v in value)
+    return str(value)
+
+
+def describe_changes(event: AuditEvent) -> list[tuple[str, str | None, str]]:
+    """(label, old or None, new) for each field that differs, for history pages."""
+    labels = _labels()
+    rows: list[tuple[str, str | None, str]] = []
+    for key, old, new in event.changes():
+        if key in _HIDDEN:
+            continue
+        rows.append((str(labels.get(key, key)), None if old is None else display_value(old), display_value(new)))
+    return rows

@@ -76,6 +76,18 @@ def _check_residential(*, kind: str, sector: str, area_name: str) -> None:
         raise ChiboError(_("Chi bộ khu dân cư phải ghi rõ thôn, bản, khu phố mà chi bộ phụ trách."), field="area_name")
 
 
+def area_from_name(name: str) -> str:
+    """"Chi bộ thôn Trung Đồng" → "Trung Đồng": the default area of a residential cell named after it."""
+    rest = " ".join(name.split())
+    for prefix in ("chi bộ ",):
+        if rest.lower().startswith(prefix):
+            rest = rest[len(prefix):]
+    for word in ("tổ dân phố ", "khu phố ", "thôn ", "bản ", "khu ", "tổ "):
+        if rest.lower().startswith(word):
+            return rest[len(word):]
+    return rest
+
+
 def _replace(version: OrgVersion, *, on: dt.date, **changes: Any) -> OrgVersion:
     """Close ``version`` on ``on`` and start a new one with ``changes`` (or update it if it starts on ``on``)."""
     if version.valid_from == on:
@@ -293,7 +305,7 @@ def org_merge(
             sector=first.sector,
             admin_unit=first.admin_unit,
             area_kind=first.area_kind,
-            area_name=name if first.area_name else "",
+            area_name=area_from_name(name) if first.area_name else "",
         )
     target_version = _current_version(into, on=on)
     names = []
@@ -344,7 +356,7 @@ def org_split(
             sector=sv.sector,
             admin_unit=sv.admin_unit,
             area_kind=sv.area_kind,
-            area_name=part.get("area_name") or (part["name"] if sv.area_name else ""),
+            area_name=part.get("area_name") or (area_from_name(part["name"]) if sv.area_name else ""),
         )
         _move_contents(actor=actor, source=source, target=new, on=on, member_ids=list(part.get("member_ids", [])), child_ids=list(part.get("child_ids", [])))
         created.append(new)

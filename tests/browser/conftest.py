@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from django.db import connection
 
 # Playwright's sync API runs an event loop in this thread; Django refuses ORM calls there unless told.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -47,9 +48,34 @@ def chromium() -> Iterator[Browser]:
         browser.close()
 
 
+# Rows get ids from here on, so pages show five-digit ids as a province has them: an id printed
+# with a thousands separator ("10.021") in a link or a form value breaks that link or form.
+FIRST_ID = 10_001
+
+
+def _start_ids_at(first: int) -> None:
+    from chibo.members.models import CommunityPosition, Member, Membership, Position
+    from chibo.orgs.models import Organisation, OrgVersion
+
+    with connection.cursor() as cursor:
+        for model in (Organisation, OrgVersion, Member, Membership, Position, CommunityPosition):
+            table = model._meta.db_table
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    f"SELECT setval(pg_get_serial_sequence(%s, 'id'), GREATEST(%s, (SELECT COALESCE(MAX(id), 0) FROM {table})))",
+                    [table, first - 1],
+                )
+            elif connection.vendor == "sqlite":
+                cursor.execute("DELETE FROM sqlite_sequence WHERE name = %s", [table])
+                cursor.execute(f"INSERT INTO sqlite_sequence (name, seq) SELECT %s, MAX(%s, COALESCE(MAX(id), 0)) FROM {table}", [table, first - 1])
+
+
 @pytest.fixture
 def bworld(transactional_db: None) -> World:
-    return build_world()
+    _start_ids_at(FIRST_ID)
+    world = build_world()
+    assert world.province.pk >= FIRST_ID and world.member.pk >= FIRST_ID
+    return world
 
 
 @pytest.fixture

@@ -65,7 +65,7 @@ def test_login_then_browse_the_tree_and_look_back_in_time(page: Page, bworld: Wo
     expect(page.locator("#as_of")).to_have_value("01/01/2023")
     expect(page.get_by_test_id("count-members")).to_have_text("2")
     members = page.get_by_test_id("member-list")
-    expect(members).to_contain_text("Đặng Thị Hồng")
+    expect(members.locator("tr", has_text="Đặng Thị Hồng")).to_contain_text("1985")  # a year, not "1.985"
     expect(members).to_contain_text("Nguyễn Văn Hùng")
     expect(page.get_by_test_id("leadership")).to_contain_text("Nguyễn Văn Hùng")
 
@@ -110,6 +110,18 @@ def test_search_without_diacritics_updates_results_live(page: Page, bworld: Worl
     expect(page).to_have_url(re.compile(r"/members/\?(.*&)?q=dang\+thi\+hong"))
     results.get_by_role("link", name="Đặng Thị Hồng").click()
     expect(page.get_by_test_id("member-name")).to_have_text("Đặng Thị Hồng")
+
+    # Searching within one organisation, from its page: the live search keeps to it.
+    make_member(bworld.cell2, surname="Đặng", middle_name="Văn", given_name="Long", born=dt.date(1979, 3, 3))
+    page.goto(f"/org/{bworld.commune.pk}/")
+    page.get_by_role("link", name="Tìm đảng viên trong tổ chức").click()
+    expect(page).to_have_url(re.compile(rf"/members/\?org={bworld.commune.pk}$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tìm đảng viên · Đảng bộ xã Quảng Tân")
+    with page.expect_response(live_search) as live:
+        box.fill("dang")
+    assert f"org={bworld.commune.pk}&" in live.value.url
+    expect(page.get_by_test_id("result-count")).to_have_text("2 đảng viên")
+    expect(results).to_contain_text("Đặng Văn Long")
 
 
 def test_add_member_fix_the_citizen_id_and_save(page: Page, bworld: World) -> None:

@@ -14,3 +14,20 @@ def test_vietnamese_sort_order():
 
 def test_tones_order_after_letters():
     assert sorted(["má", "ma", "mà", "mả", "mã", "mạ"], key=sort_key) == ["ma", "mà", "mả", "mã", "má", "mạ"]
+
+
+def test_browser_language_does_not_override_vietnamese(world, client_for):
+    client = client_for("staff")
+    body = client.get(f"/org/{world.commune.pk}/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="vi">' in body
+
+
+def test_audit_details_are_shown_in_vietnamese_with_dates(world, client_for):
+    import datetime as dt
+
+    from chibo.members import services
+
+    services.member_set_status(actor=world.users["secretary"], member=world.member, status="exempted", on=dt.date(2024, 4, 15), note="Sức khỏe")
+    body = client_for("secretary").get(f"/members/{world.member.pk}/history/").content.decode()
+    assert "Trạng thái:</span> Chính thức → Miễn sinh hoạt" in body
+    assert "15/04/2024" in body and "2024-04-15" not in body

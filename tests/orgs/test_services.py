@@ -54,6 +54,7 @@ def test_district_level_removed_counts_stay_right_as_of_before(world):
 
 def test_merge_moves_members_and_dissolves_sources(world):
     merged = services.org_merge(actor=None, sources=[world.cell, world.cell2], on=REORG, name="Chi bộ thôn Trung Tâm")
+    assert versions_on(REORG).get(org=merged).area_name == "Trung Tâm"
     assert Membership.objects.filter(org=merged, valid_to__gt=REORG).count() == 2
     assert _stats(world.commune, dt.date(2026, 1, 1))["cells"] == 1
     assert _stats(world.commune, D2022)["cells"] == 2

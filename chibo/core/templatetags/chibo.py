@@ -39,3 +39,10 @@ def query(context: Any, **kwargs: Any) -> str:
 @register.filter
 def get_item(mapping: dict[Any, Any], key: Any) -> Any:
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def audit_changes(event: Any) -> list[tuple[str, str | None, str]]:
+    from chibo.core.audit import describe_changes
+
+    return describe_changes(event)
