@@ -7,6 +7,7 @@ import io
 
 from django.db.models import QuerySet
 from django.http import HttpResponse
+from django.utils import translation
 from django.utils.text import slugify
 from openpyxl import Workbook
 
@@ -18,6 +19,12 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def members_xlsx(*, members: QuerySet[Member], title: str, on: dt.date) -> bytes:
+    """The file format is Vietnamese (headers and labels), whatever the interface language."""
+    with translation.override("vi"):
+        return _members_xlsx(members=members, title=title, on=on)
+
+
+def _members_xlsx(*, members: QuerySet[Member], title: str, on: dt.date) -> bytes:
     from chibo.members.imports import COLUMNS
 
     wb = Workbook(write_only=True)

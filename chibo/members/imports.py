@@ -14,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
@@ -114,7 +115,9 @@ def _sex(value: str) -> str:
 def _theory(value: str) -> str:
     if not value:
         return ""
-    for key, label in TheoryLevel.choices:
+    with translation.override("vi"):  # the file format is Vietnamese, whatever the interface language
+        choices = [(key, str(label)) for key, label in TheoryLevel.choices]
+    for key, label in choices:
         if value.strip().lower() in {str(label).lower(), key}:
             return key
     raise ChiboError(_("Trình độ lý luận chính trị không hợp lệ: %(v)s.") % {"v": value}, field="theory_level")
