@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "chibo.accounts",
     "chibo.orgs",
     "chibo.members",
+    "chibo.meetings",
     "chibo.api",
     "chibo.demo",
 ]

@@ -29,6 +29,7 @@ from chibo.demo.plan import (
     Person,
     Plan,
     assign_leadership,
+    plain_member,
     between,
 )
 
@@ -93,7 +94,10 @@ NEW_COMMUNES: list[tuple[str | None, list[str]]] = [
 PERSONA_COMMUNE, PERSONA_VILLAGE = "QTAN", "Trung Sơn"
 
 
-def _label(area_kind: str, area: str) -> str:
+def area_label(area_kind: str, area: str) -> str:
+    """How a cell names its area: "thôn Trung Sơn", "bản Khe Mó", "khu phố 3"."""
+    if area.startswith(("Thôn ", "Bản ", "Khu ")):
+        return area[0].lower() + area[1:]
     if area_kind == "village":
         return f"thôn {area}"
     if area_kind == "hamlet":
@@ -116,7 +120,7 @@ def build_district(*, seed: int, today: dt.date) -> Plan:
         communes[slug] = commune
         for i, area in enumerate(areas, start=1):
             cell = plan.add_org(
-                code=f"QN-DH-{slug}-{i:02d}", name=f"Chi bộ {_label(area_kind, area)}", kind="cell", parent=commune.key,
+                code=f"QN-DH-{slug}-{i:02d}", name=f"Chi bộ {area_label(area_kind, area)}", kind="cell", parent=commune.key,
                 sector="residential", area_kind=area_kind, area_name=area, profile="residential",
             )
             villages[(slug, area)] = cell
@@ -137,7 +141,7 @@ def build_district(*, seed: int, today: dt.date) -> Plan:
         if target is None:
             area_kind = villages[(slug, sources[0])].area_kind
             target = plan.add_org(
-                code=f"QN-DH-{slug}-M{n}", name=f"Chi bộ {_label(area_kind, target_area)}", kind="cell", parent=commune.key,
+                code=f"QN-DH-{slug}-M{n}", name=f"Chi bộ {area_label(area_kind, target_area)}", kind="cell", parent=commune.key,
                 sector="residential", area_kind=area_kind, area_name=target_area, profile="residential",
                 founded=VILLAGE_MERGER, by_op=True,
             )
@@ -228,7 +232,7 @@ def build_district(*, seed: int, today: dt.date) -> Plan:
     village = villages[(PERSONA_COMMUNE, PERSONA_VILLAGE)]
     secretary = secretaries[village.key]
     assert secretary is not None
-    plain = next(p for p in members_of[village.key] if p.stable and not p.positions and p.memberships[-1][0] == village.key)
+    plain = plain_member(members_of[village.key], org=village.key)
     index = {id(p): i for i, p in enumerate(plan.people)}
     plan.persona_people = {"dangvien": index[id(plain)], "bithu": index[id(secretary)]}
     plan.persona_grants = {
@@ -255,7 +259,7 @@ def _populate(
 ) -> list[Person]:
     from chibo.demo.plan import populate_cell
 
-    departed = sum(1 for _ in range(active) if plan.rng.random() < 0.045)
+    departed = sum(1 for _ in range(active) if plan.rng.random() < 0.06)
     return populate_cell(
         plan, people, org=cell.key, profile=profile, active=active, departed=departed, new_share=new_share,
         arrivals=arrivals, start=cell.founded, ethnic_share=ethnic, stable_min=min(stable, active),

@@ -165,20 +165,19 @@ ETHNIC_GROUPS = ("Dao", "Tày", "Sán Chỉ", "Sán Dìu")
 class People:
     """Generates members with consistent dates, names and unique identifiers."""
 
-    def __init__(self, rng: random.Random, *, today: dt.date) -> None:
+    def __init__(self, rng: random.Random, *, today: dt.date, capacity: int = 10_000) -> None:
         self.rng = rng
         self.today = today
         self.count = 0
-        # Unique serials: i -> (a + i * k) mod m, a permutation for coprime k and m.
-        self._cid_base = rng.randrange(1_000_000)
-        self._card_base = rng.randrange(90_000_000)
+        # Unique serials drawn without replacement: the last 6 digits of citizen IDs, card numbers.
+        self._serials = rng.sample(range(1_000_000), capacity)
+        self._cards = rng.sample(range(10_000_000, 100_000_000), capacity)
 
     def _citizen_id(self, *, code: str, born: dt.date, sex: str) -> str:
-        serial = (self._cid_base + self.count * 7919) % 1_000_000
-        return f"{code}{century_sex_digit(year=born.year, sex=sex)}{born.year % 100:02d}{serial:06d}"
+        return f"{code}{century_sex_digit(year=born.year, sex=sex)}{born.year % 100:02d}{self._serials[self.count]:06d}"
 
     def _card(self) -> str:
-        return f"{10_000_000 + (self._card_base + self.count * 48_271) % 90_000_000:08d}"
+        return f"{self._cards[self.count]:08d}"
 
     def make(
         self,
@@ -434,6 +433,14 @@ def assign_leadership(
         for person, lo, hi in stints:
             community_terms(person, kind=community_kind, area_name=area_name, lo=lo, hi=hi)
     return secretary
+
+
+def plain_member(members: list[Person], *, org: int) -> Person:
+    """A member of ``org`` with no position and an unchanged official record (the "dangvien" persona)."""
+    def plain(p: Person) -> bool:
+        return not p.positions and len(p.memberships) == 1 and p.memberships[0][0] == org and p.statuses[-1][0] == "official"
+
+    return next((p for p in members if p.stable and plain(p)), None) or next(p for p in members if plain(p))
 
 
 def community_terms(person: Person, *, kind: str, area_name: str, lo: dt.date, hi: dt.date) -> None:

@@ -21,7 +21,7 @@ import random
 
 from chibo.core.models import OPEN
 from chibo.demo import district as dh
-from chibo.demo.plan import START, OrgSpec, People, Person, Plan, assign_leadership, populate_cell
+from chibo.demo.plan import START, OrgSpec, People, Person, Plan, assign_leadership, plain_member, populate_cell
 
 TOTAL_MEMBERS = 107_000
 RESIDENTIAL_CELLS = 1_452
@@ -116,7 +116,7 @@ DISTRICT_UNITS = [
     ("Chi bộ Chi cục Thi hành án dân sự {u}", False, "agency", "agency"),
     ("Chi bộ Phòng Giao dịch Ngân hàng Chính sách xã hội {u}", False, "agency", "agency"),
     ("Đảng bộ Công ty Cổ phần Môi trường đô thị {u}", True, "enterprise", "enterprise"),
-    ("Chi bộ Trường THPT {u}", False, "school", "school"),
+    ("Chi bộ Trường THPT {s}", False, "school", "school"),
 ]
 AGENCY_COMMITTEES = [
     "Văn phòng UBND tỉnh", "Sở Tài chính", "Sở Kế hoạch và Đầu tư", "Sở Giáo dục và Đào tạo", "Sở Y tế",
@@ -241,7 +241,6 @@ def build_province(*, seed: int, today: dt.date, factor: float = 1.0) -> Plan:
     residential: list[OrgSpec] = []
     other_gcs: list[tuple[OrgSpec, dict[str, float]]] = []  # grassroots committees whose cells are sized at the end
     gcells: list[tuple[OrgSpec, dict[str, float]]] = []
-    commune_specs: dict[str, OrgSpec] = {}
 
     # District-level committees, their communes and residential cells.
     communes: list[tuple[OrgSpec, str, str, str, dict[str, float], str]] = []  # spec, name, area kind, unit word, ethnic, district code
@@ -262,43 +261,38 @@ def build_province(*, seed: int, today: dt.date, factor: float = 1.0) -> Plan:
                     entries.append((f"xã {u}", "commune", "hamlet" if code in ("BL", "BC") else "village"))
         for i, (unit, admin_unit, area_kind) in enumerate(entries[: _scaled(len(entries), f)], start=1):
             commune = plan.add_org(code=f"QN-{code}-X{i:02d}", name=f"Đảng bộ {unit}", kind="grassroots_committee", parent=spec.key, admin_unit=admin_unit)
-            commune_specs[f"{code}:{unit}"] = commune
             communes.append((commune, unit, area_kind, admin_unit, ethnic, code))
             unit_names.append(unit)
         districts.append((spec, name, title, _scaled(n_other, f), ethnic, unit_names))
 
     # Residential cells: Đầm Hà keeps its 70 villages (seed 004); the rest share what remains.
-    dh_villages = {(n, a) for s, sources, _t in dh.VILLAGE_MERGES for n, a in [(s, x) for x in sources]}
+    merged_away = {(slug, area) for slug, sources, _t in dh.VILLAGE_MERGES for area in sources}
     fixed: dict[int, list[str]] = {}
-    for commune, _unit, _ak, _au, _e, dcode in communes:
-        if dcode == "DH" and f == 1:
-            slug = commune.code.split("-")[-1]
-            entry = dh.COMMUNES[int(slug[1:]) - 1]
-            areas = [a for a in entry[4] if (entry[0], a) not in dh_villages]
-            areas += [t for s, _src, t in dh.VILLAGE_MERGES if s == entry[0] and t not in entry[4]]
-            fixed[commune.key] = areas
+    if f == 1:
+        for commune, _unit, _ak, _au, _e, dcode in communes:
+            if dcode == "DH":
+                slug, _n, _a, _k, areas, _e2 = dh.COMMUNES[int(commune.code[-2:]) - 1]
+                kept = [a for a in areas if (slug, a) not in merged_away]
+                fixed[commune.key] = kept + [t for s, _src, t in dh.VILLAGE_MERGES if s == slug and t not in areas]
     total_res = round(RESIDENTIAL_CELLS * f) if f < 1 else RESIDENTIAL_CELLS
     free = [c for c in communes if c[0].key not in fixed]
-    weights = [(1.35 if au == "ward" else 1.15 if au == "township" else 1.0) * rng.uniform(0.6, 1.4) for _c, _u, _ak, au, _e, _d in free]
+    weights = [(1.35 if c[3] == "ward" else 1.15 if c[3] == "township" else 1.0) * rng.uniform(0.6, 1.4) for c in free]
     counts = dict(zip([c[0].key for c in free], distribute(total_res - sum(len(v) for v in fixed.values()), weights, minimum=2), strict=True))
     for commune, unit, area_kind, admin_unit, ethnic, _d in communes:
         if commune.key in fixed:
-            ak = next(e[3] for e in dh.COMMUNES if f"Đảng bộ {e[1]}" == commune.name)
-            areas = [(ak, a) for a in fixed[commune.key]]
+            areas = [(area_kind, a) for a in fixed[commune.key]]
         elif area_kind == "quarter":
             word = "Khu phố" if admin_unit == "township" else "Khu"
             areas = [("quarter", f"{word} {i}") for i in range(1, counts[commune.key] + 1)]
         else:
             n = counts[commune.key]
             picked = rng.sample(VILLAGE_NAMES, min(n, len(VILLAGE_NAMES)))
-            areas = [(area_kind, a) for a in picked] + [(area_kind, f"{i}") for i in range(len(picked) + 1, n + 1)]
+            word = "Bản" if area_kind == "hamlet" else "Thôn"
+            areas = [(area_kind, a) for a in picked] + [(area_kind, f"{word} {i}") for i in range(len(picked) + 1, n + 1)]
         for j, (ak, area) in enumerate(areas, start=1):
-            label = dh._label(ak, area if not area.isdigit() else f"{area}")
-            if area.isdigit():
-                label, area = f"thôn {area}", f"Thôn {area}"
             cell = plan.add_org(
-                code=f"{commune.code}-{j:02d}", name=f"Chi bộ {label}", kind="cell", parent=commune.key, sector="residential",
-                area_kind=ak, area_name=area, profile="residential",
+                code=f"{commune.code}-{j:02d}", name=f"Chi bộ {dh.area_label(ak, area)}", kind="cell", parent=commune.key,
+                sector="residential", area_kind=ak, area_name=area, profile="residential",
             )
             residential.append(cell)
             cells.append((cell, ethnic))
@@ -308,13 +302,11 @@ def build_province(*, seed: int, today: dt.date, factor: float = 1.0) -> Plan:
 
     # The districts' other grassroots organisations.
     for spec, name, title, n_other, ethnic, unit_names in districts:
-        short = name.split(" ", 1)[1] if name.startswith(("huyện", "thị xã")) is False else name.split(" ", 2)[-1]
-        if name.startswith("thành phố"):
-            short = name[len("thành phố "):]
-        units = [(t.format(t=f"{title} {short}", u=name), gc, sector, profile) for t, gc, sector, profile in DISTRICT_UNITS]
+        short = _bare(name)
+        units = [(t.format(t=f"{title} {short}", u=name, s=short), gc, sector, profile) for t, gc, sector, profile in DISTRICT_UNITS]
         k = 0
         while len(units) < n_other and unit_names:
-            commune_name = unit_names[k % len(unit_names)].split(" ", 1)[1]
+            commune_name = _bare(unit_names[k % len(unit_names)])
             level = ["THCS", "Tiểu học", "Mầm non"][(k // len(unit_names)) % 3]
             units.append((f"Chi bộ Trường {level} {commune_name}", False, "school", "school"))
             k += 1
@@ -397,7 +389,7 @@ def build_province(*, seed: int, today: dt.date, factor: float = 1.0) -> Plan:
     res_cells = [(c, e) for c, e in cells if c.sector == "residential"]
     other_cells = [(c, e) for c, e in cells if c.sector != "residential"] + gcells
     rest_total = total - coal_total - agency_total - res_total
-    people = People(rng, today=today)
+    people = People(rng, today=today, capacity=round(130_000 * f) + 2_000)
     members_of: dict[int, list[Person]] = {}
     groups = [
         (coal_cells + coal_gcells, coal_total, 3, (0.5, 1.6)),
@@ -408,7 +400,7 @@ def build_province(*, seed: int, today: dt.date, factor: float = 1.0) -> Plan:
     for group, group_total, minimum, (lo, hi) in groups:
         sizes = distribute(group_total, [rng.uniform(lo, hi) for _ in group], minimum=minimum)
         for (cell, ethnic), size in zip(group, sizes, strict=True):
-            departed = sum(1 for _ in range(size) if rng.random() < 0.03)
+            departed = sum(1 for _ in range(size) if rng.random() < 0.05)
             members_of[cell.key] = populate_cell(
                 plan, people, org=cell.key, profile=cell.profile, active=size, departed=departed, new_share=0.09,
                 arrivals=1 if rng.random() < 0.3 else 0, ethnic_share=ethnic or None, stable_min=min(5, size),
@@ -436,7 +428,7 @@ def build_province(*, seed: int, today: dt.date, factor: float = 1.0) -> Plan:
         village = next(c for c in residential if c.key not in no_head)
     secretary = secretaries[village.key]
     assert secretary is not None
-    plain = next(p for p in members_of[village.key] if p.stable and not p.positions)
+    plain = plain_member(members_of[village.key], org=village.key)
     index = {id(p): i for i, p in enumerate(plan.people)}
     plan.persona_people = {"dangvien": index[id(plain)], "bithu": index[id(secretary)]}
     assert village.parent is not None
@@ -447,8 +439,15 @@ def build_province(*, seed: int, today: dt.date, factor: float = 1.0) -> Plan:
         "canbotinh": ("staff", root.key),
         "quantri": ("admin", None),
     }
-    del commune_specs
     return plan
+
+
+def _bare(name: str) -> str:
+    """"Hạ Long" from "thành phố Hạ Long", "Cái Rồng" from "thị trấn Cái Rồng"."""
+    for prefix in ("thành phố ", "thị xã ", "thị trấn ", "huyện ", "phường ", "xã "):
+        if name.startswith(prefix):
+            return name[len(prefix):]
+    return name
 
 
 def _enterprise_units(n: int) -> list[tuple[str, bool]]:

@@ -153,7 +153,11 @@ def member_update(*, actor: Any, member: Member, data: dict[str, Any]) -> Member
         setattr(member, key, value)
     member.full_name = _full_name(member.surname, member.middle_name, member.given_name)
     member.name_folded = fold(member.full_name)
-    member.save()
+    try:
+        with transaction.atomic():
+            member.save()
+    except IntegrityError as exc:  # a concurrent change took the same citizen ID or card number
+        raise ChiboError(_("Không lưu được đảng viên: dữ liệu trùng hoặc không hợp lệ.")) from exc
     after = audit.snapshot(member, PROFILE_FIELDS)
     if before != after:
         audit.record(actor=actor, verb="member.update", obj=member, summary=_("Sửa thông tin %(name)s") % {"name": member.full_name}, before=before, after=after)

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+import argparse
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from chibo.demo.build import SCALES, build
+from chibo.demo.load import DemoRefused, database_is_empty
+from chibo.demo.personas import DEMO_PASSWORD, PERSONAS
+
+
+class Command(BaseCommand):
+    help = "Load demo data into an empty database: Đầm Hà district (2022–today) or the whole province."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--scale", choices=SCALES, default="district")
+        parser.add_argument("--seed", type=int, default=1, help="same seed, same data (default 1)")
+        parser.add_argument("--if-empty", dest="if_empty", action="store_true", help="do nothing if the database already has organisations")
+        # Shrinks the province dataset (number of units) for tests; totals are exact only at 1.
+        parser.add_argument("--factor", type=float, default=1.0, help=argparse.SUPPRESS)
+
+    def handle(self, *args: Any, scale: str, seed: int, if_empty: bool, factor: float, **options: Any) -> None:
+        if not database_is_empty():
+            if if_empty:
+                self.stdout.write("Cơ sở dữ liệu đã có dữ liệu; không nạp dữ liệu mẫu.")
+                return
+            raise CommandError("Cơ sở dữ liệu đã có tổ chức; dữ liệu mẫu chỉ nạp vào cơ sở dữ liệu trống.")
+        if not 0 < factor <= 1:
+            raise CommandError("--factor phải trong khoảng (0, 1].")
+        label = "huyện Đầm Hà" if scale == "district" else "tỉnh Quảng Ninh"
+        self.stdout.write(f"Nạp dữ liệu mẫu {label} (seed {seed})…")
+        started = time.perf_counter()
+        try:
+            result = build(scale=scale, seed=seed, factor=factor, log=self.stdout.write)
+        except DemoRefused as exc:
+            raise CommandError(str(exc)) from exc
+        elapsed = time.perf_counter() - started
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Đã nạp {result['organisations']} tổ chức, {result['members']} đảng viên trong {elapsed:.1f} giây."
+            )
+        )
+        self.stdout.write(f"Tài khoản thử (mật khẩu: {DEMO_PASSWORD}):")
+        for username, persona in PERSONAS.items():
+            self.stdout.write(f"  {username:<10} {persona}")
