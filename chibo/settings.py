@@ -218,3 +218,21 @@ CHIBO_ADMISSION_MIN_AGE = envint("CHIBO_ADMISSION_MIN_AGE", "18")
 CHIBO_PAGE_SIZE = envint("CHIBO_PAGE_SIZE", "50")
 # Largest member import file, in bytes.
 CHIBO_IMPORT_MAX_BYTES = envint("CHIBO_IMPORT_MAX_BYTES", str(10 * 1024 * 1024))
+
+# Meetings (docs/architecture.md): the default regular meeting day (Quảng Ninh: the 3rd, seed 002).
+CHIBO_MEETING_DAY = envint("CHIBO_MEETING_DAY", "3")
+CHIBO_MEETING_TIME = os.getenv("CHIBO_MEETING_TIME", "19:30")
+# Documents must be published at least this many hours ahead (42-HD/BTCTW: 1 day, HIGH).
+CHIBO_PUBLISH_MIN_HOURS = envint("CHIBO_PUBLISH_MIN_HOURS", "24")
+# A cell with no thematic meeting in this many months is flagged (domain.md: quarterly, LOW).
+CHIBO_THEMATIC_EVERY_MONTHS = envint("CHIBO_THEMATIC_EVERY_MONTHS", "3")
+# Quality benchmark (12-HD/BTCTW §3.1, HIGH).
+CHIBO_QUALITY_ATTENDANCE_PERCENT = envint("CHIBO_QUALITY_ATTENDANCE_PERCENT", "85")
+CHIBO_QUALITY_MAX_EXCUSED_STREAK = envint("CHIBO_QUALITY_MAX_EXCUSED_STREAK", "3")
+# Upper-level attendance: how many times a year each committee member attends cell meetings
+# (Kon Tum 776-QĐ/TU: commune level 6, province level 2; a local rule, so a setting).
+CHIBO_UPPER_ATTENDANCE_PER_YEAR = envint("CHIBO_UPPER_ATTENDANCE_PER_YEAR", "6")
+# Uploaded materials.
+CHIBO_MATERIAL_MAX_BYTES = envint("CHIBO_MATERIAL_MAX_BYTES", str(20 * 1024 * 1024))
+MEDIA_ROOT = Path(os.getenv("CHIBO_MEDIA_ROOT", str(VAR_DIR / "media")))
+MEDIA_URL = "/media/"

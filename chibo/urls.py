@@ -6,6 +6,7 @@ urlpatterns = [
     path("accounts/", include("chibo.accounts.urls")),
     path("org/", include("chibo.orgs.urls")),
     path("members/", include("chibo.members.urls")),
+    path("meetings/", include("chibo.meetings.urls")),
     path("api/v1/", include("chibo.api.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
 ]
