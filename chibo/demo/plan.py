@@ -194,7 +194,7 @@ class People:
         latest_birth = dt.date(2003, 12, 31)
         if admitted_after is not None:
             admitted = between(rng, admitted_after, admitted_before - dt.timedelta(days=1))
-            age = int(rng.triangular(18, 38, 23)) if profile != "residential" else int(rng.triangular(18, 50, 25))
+            age = int(rng.triangular(18, 38, 23)) if profile != "residential" else int(rng.triangular(18, 45, 25))
             born = add_years(admitted, -age) - dt.timedelta(days=rng.randint(1, 360))
             born = min(born, latest_birth)
             if add_years(born, 18) > admitted:  # only possible after the clamp: push admission later
