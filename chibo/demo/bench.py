@@ -77,6 +77,14 @@ def machine() -> dict[str, str]:
     return {"nproc": str(os.cpu_count() or "?"), "ram": ram, "cpu": cpu or "?", "database": db, "python": platform.python_version()}
 
 
+def load_average() -> str:
+    """The 1-minute load average: other work on the machine skews the timings."""
+    try:
+        return Path("/proc/loadavg").read_text(encoding="utf-8").split()[0]
+    except OSError:
+        return "?"
+
+
 def dataset() -> str:
     event = AuditEvent.objects.filter(verb="demo.load").order_by("-id").first()
     members = Member.objects.count()
@@ -101,7 +109,7 @@ def floor_count(*, path: str, on: dt.date) -> int:
 
 def orm_count(*, path: str, on: dt.date) -> int:
     """The member count of org_stats (by status, then summed), alone."""
-    rows = memberships_on(on).filter(ver__path__startswith=path).values("st__status").annotate(n=Count("id"))
+    rows = memberships_on(on).filter(ver__path__startswith=path).values("st__status").annotate(n=Count("id"))  # type: ignore[misc]
     return sum(r["n"] for r in rows if r["st__status"] in ACTIVE_STATUSES)
 
 
@@ -168,6 +176,7 @@ def run(*, repeat: int, log: Callable[[str], None] = lambda _m: None) -> dict[st
         ("Đếm đảng viên (SQL viết tay: sàn)", "floor", lambda: floor_count(path=root.path, on=on)),
     ]
     results = []
+    load_before = load_average()
     with override_settings(ALLOWED_HOSTS=["testserver", "localhost", "127.0.0.1"]):
         for name, target, fn in cases:
             times, queries = _time(fn, repeat=repeat)
@@ -182,6 +191,7 @@ def run(*, repeat: int, log: Callable[[str], None] = lambda _m: None) -> dict[st
         "on": on,
         "results": results,
         "floor": floor,
+        "load": f"{load_before} → {load_average()}",
         "floor_value": floor_count(path=root.path, on=on),
         "orm_value": orm_count(path=root.path, on=on),
     }
@@ -194,6 +204,7 @@ def table(report: dict[str, Any]) -> str:
         f"Dữ liệu: {report['dataset']}",
         f"Máy: {m['nproc']} CPU ({m['cpu']}), RAM {m['ram']}, {m['database']}, Python {m['python']}",
         f"Người dùng: {report['user']}; mỗi phép đo lặp {report['repeat']} lần (sau 2 lần chạy nóng); ngày {report['on']:%d/%m/%Y}",
+        f"Tải máy (load average 1 phút) đầu → cuối: {report['load']}",
         "",
         f"| {'phép đo':<42} | {'p50 ms':>8} | {'p95 ms':>8} | {'truy vấn':>8} | {'so với sàn':>10} | {'đạt?':<5} |",
         f"|{'-' * 44}|{'-' * 10}|{'-' * 10}|{'-' * 10}|{'-' * 12}|{'-' * 7}|",

@@ -51,9 +51,9 @@ def check_database(*, today: dt.date) -> list[str]:
             continue
         if vs[0].valid_from != org.founded_on or vs[-1].valid_to != org.dissolved_on:
             problem("tree", f"{org.code}: versions {vs[0].valid_from}..{vs[-1].valid_to} vs life {org.founded_on}..{org.dissolved_on}")
-        for a, b in zip(vs, vs[1:], strict=False):
-            if a.valid_to != b.valid_from:
-                problem("tree", f"{org.code}: gap or overlap at {a.valid_to}/{b.valid_from}")
+        for prev, nxt in zip(vs, vs[1:], strict=False):
+            if prev.valid_to != nxt.valid_from:
+                problem("tree", f"{org.code}: gap or overlap at {prev.valid_to}/{nxt.valid_from}")
     for vs in versions.values():
         for v in vs:
             if v.name_folded != fold(v.name):
@@ -64,7 +64,7 @@ def check_database(*, today: dt.date) -> list[str]:
                 if v.path != "/" + path_segment(v.org_id):
                     problem("tree", f"root {v.name} path {v.path}")
                 continue
-            parents = _covering(periods.get(v.parent_id, []), v.valid_from, v.valid_to)
+            parents: list[OrgVersion] = _covering(periods.get(v.parent_id, []), v.valid_from, v.valid_to)
             covered = sum(((min(p.valid_to, v.valid_to) - max(p.valid_from, v.valid_from)).days for p in parents), 0)
             if covered != (v.valid_to - v.valid_from).days:
                 problem("tree", f"{v.name} [{v.valid_from}, {v.valid_to}): parent does not exist all along")
@@ -110,13 +110,13 @@ def check_database(*, today: dt.date) -> list[str]:
         for seq, what in ((ms, "membership"), (ss, "status")):
             if not seq or seq[-1][1] != OPEN or sum(1 for p in seq if p[1] == OPEN) != 1:
                 problem("member", f"{label}: not exactly one open {what}")
-            for a, b in zip(seq, seq[1:], strict=False):
-                if a[1] > b[0]:
+            for x, y in zip(seq, seq[1:], strict=False):
+                if x[1] > y[0]:
                     problem("member", f"{label}: overlapping {what}s")
         if ss and ss[0][0] != admitted:
             problem("member", f"{label}: first status from {ss[0][0]}, admitted {admitted}")
-        for a, b in zip(ss, ss[1:], strict=False):
-            if a[1] != b[0]:
+        for x2, y2 in zip(ss, ss[1:], strict=False):
+            if x2[1] != y2[0]:
                 problem("member", f"{label}: gap between statuses")
         for a, b, org_id in ms:
             cells = _covering(periods.get(org_id, []), a, b)

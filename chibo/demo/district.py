@@ -19,7 +19,6 @@ import datetime as dt
 from chibo.core.models import OPEN
 from chibo.demo.plan import (
     REORGANISATION,
-    START,
     Change,
     Dissolve,
     Merge,
@@ -29,8 +28,8 @@ from chibo.demo.plan import (
     Person,
     Plan,
     assign_leadership,
-    plain_member,
     between,
+    plain_member,
 )
 
 VILLAGE_MERGER = dt.date(2022, 4, 1)
@@ -171,11 +170,11 @@ def build_district(*, seed: int, today: dt.date) -> Plan:
         members_of[cell.key] = _populate(plan, people, cell=cell, profile="residential", ethnic=ethnic, active=rng.randint(1, 3), new_share=1.0, arrivals=0, stable=0)
 
     # Merged villages' members continue in the target village.
-    for source, target in merged_away.items():
-        for person in members_of[source]:
-            org, start, _end = person.memberships[0]
-            person.memberships = [(org, start, VILLAGE_MERGER), (target, VILLAGE_MERGER, OPEN)]
-        members_of[target] = members_of[target] + members_of[source]
+    for source_key, target_key in merged_away.items():
+        for person in members_of[source_key]:
+            org_key, start, _end = person.memberships[0]
+            person.memberships = [(org_key, start, VILLAGE_MERGER), (target_key, VILLAGE_MERGER, OPEN)]
+        members_of[target_key] = members_of[target_key] + members_of[source_key]
 
     # Leadership: secretaries (also village heads in residential cells), deputies, committees.
     by_key = {spec.key: spec for spec in plan.orgs}
@@ -195,33 +194,33 @@ def build_district(*, seed: int, today: dt.date) -> Plan:
     movers = [p for p in plan.people if not p.stable and len(p.memberships) == 1 and p.memberships[0][0] not in merged_away and p.statuses[-1][0] in ("official", "probationary")]
     rng.shuffle(movers)
     for person in movers[: max(len(movers) // 60, 1)]:
-        org, start, _end = person.memberships[0]
+        org_key, start, _end = person.memberships[0]
         lo = max(start, VILLAGE_MERGER) + dt.timedelta(days=1)
         hi = today - dt.timedelta(days=1)
         if hi <= lo:
             continue
         day = between(rng, lo, hi)
-        siblings = [k for k in live_cells if k != org and by_key[k].parent == by_key[org].parent]
-        target = rng.choice(siblings if siblings and rng.random() < 0.7 else [k for k in live_cells if k != org])
-        person.memberships = [(org, start, day), (target, day, OPEN)]
+        siblings = [k for k in live_cells if k != org_key and by_key[k].parent == by_key[org_key].parent]
+        new_cell = rng.choice(siblings if siblings and rng.random() < 0.7 else [k for k in live_cells if k != org_key])
+        person.memberships = [(org_key, start, day), (new_cell, day, OPEN)]
 
     # 01/07/2025: communes merged and moved under the province; the district is dissolved.
     top: list[OrgSpec] = []
     for new_name, slugs in NEW_COMMUNES:
-        sources = [communes[s] for s in slugs]
+        merged = [communes[slug] for slug in slugs]
         if new_name:
-            target = plan.add_org(
+            into = plan.add_org(
                 code=f"QN-{_slug(new_name)}", name=f"Đảng bộ {new_name}", kind="grassroots_committee", parent=district.key,
                 admin_unit="commune", founded=REORGANISATION, by_op=True,
             )
-            plan.ops.append(Merge(on=REORGANISATION, sources=[s.key for s in sources], into=target.key))
+            plan.ops.append(Merge(on=REORGANISATION, sources=[c.key for c in merged], into=into.key))
         else:
-            target = sources[0]
-            plan.ops.append(Merge(on=REORGANISATION, sources=[s.key for s in sources[1:]], into=target.key))
-        top.append(target)
-    for target in top:
-        plan.ops.append(Move(on=REORGANISATION, key=target.key, parent=root.key))
-        plan.ops.append(Change(on=REORGANISATION, key=target.key, changes={"kind": "direct", "admin_unit": "commune"}))
+            into = merged[0]
+            plan.ops.append(Merge(on=REORGANISATION, sources=[c.key for c in merged[1:]], into=into.key))
+        top.append(into)
+    for commune in top:
+        plan.ops.append(Move(on=REORGANISATION, key=commune.key, parent=root.key))
+        plan.ops.append(Change(on=REORGANISATION, key=commune.key, changes={"kind": "direct", "admin_unit": "commune"}))
     new_home = top[0]
     for spec in plan.orgs:
         if spec.parent == district.key and spec.kind == "grassroots_cell":

@@ -160,6 +160,7 @@ PROFILES: dict[str, tuple[float, tuple[int, int, int]]] = {
     "armed_forces": (0.06, (1968, 2002, 1988)),
 }
 ETHNIC_GROUPS = ("Dao", "Tày", "Sán Chỉ", "Sán Dìu")
+LEADER_BIRTH_YEARS = (1958, 1990, 1970)
 
 
 class People:
@@ -186,10 +187,13 @@ class People:
         ethnic_share: dict[str, float] | None = None,
         admitted_after: dt.date | None = None,
         admitted_before: dt.date = START,
+        born_range: tuple[int, int, int] | None = None,
     ) -> Person:
         """A member admitted before ``admitted_before`` or, with ``admitted_after``, within [after, before)."""
         rng = self.rng
         female_share, (lo, hi, mode) = PROFILES.get(profile, PROFILES["other"])
+        if born_range is not None:
+            lo, hi, mode = born_range
         sex = "female" if rng.random() < female_share else "male"
         latest_birth = dt.date(2003, 12, 31)
         if admitted_after is not None:
@@ -302,7 +306,10 @@ def populate_cell(
     n_arrivals = min(arrivals, max(active - stable_min - n_new, 0))
     n_old = active - n_new - n_arrivals
     for i in range(n_old + departed):
-        person = people.make(profile=profile, ethnic_share=ethnic_share, admitted_before=add_years(start, -1) if i < stable_min else start)
+        if i < stable_min:  # long-standing members of working age: the cell's future office holders
+            person = people.make(profile=profile, ethnic_share=ethnic_share, admitted_before=add_years(start, -1), born_range=LEADER_BIRTH_YEARS)
+        else:
+            person = people.make(profile=profile, ethnic_share=ethnic_share, admitted_before=start)
         person.memberships = [(org, start, OPEN)]
         if i < stable_min:
             person.stable = True

@@ -21,7 +21,16 @@ import random
 
 from chibo.core.models import OPEN
 from chibo.demo import district as dh
-from chibo.demo.plan import START, OrgSpec, People, Person, Plan, assign_leadership, plain_member, populate_cell
+from chibo.demo.plan import (
+    START,
+    OrgSpec,
+    People,
+    Person,
+    Plan,
+    assign_leadership,
+    plain_member,
+    populate_cell,
+)
 
 TOTAL_MEMBERS = 107_000
 RESIDENTIAL_CELLS = 1_452
@@ -279,17 +288,18 @@ def build_province(*, seed: int, today: dt.date, factor: float = 1.0) -> Plan:
     weights = [(1.35 if c[3] == "ward" else 1.15 if c[3] == "township" else 1.0) * rng.uniform(0.6, 1.4) for c in free]
     counts = dict(zip([c[0].key for c in free], distribute(total_res - sum(len(v) for v in fixed.values()), weights, minimum=2), strict=True))
     for commune, unit, area_kind, admin_unit, ethnic, _d in communes:
+        area_list: list[tuple[str, str]]
         if commune.key in fixed:
-            areas = [(area_kind, a) for a in fixed[commune.key]]
+            area_list = [(area_kind, a) for a in fixed[commune.key]]
         elif area_kind == "quarter":
             word = "Khu phố" if admin_unit == "township" else "Khu"
-            areas = [("quarter", f"{word} {i}") for i in range(1, counts[commune.key] + 1)]
+            area_list = [("quarter", f"{word} {i}") for i in range(1, counts[commune.key] + 1)]
         else:
             n = counts[commune.key]
             picked = rng.sample(VILLAGE_NAMES, min(n, len(VILLAGE_NAMES)))
             word = "Bản" if area_kind == "hamlet" else "Thôn"
-            areas = [(area_kind, a) for a in picked] + [(area_kind, f"{word} {i}") for i in range(len(picked) + 1, n + 1)]
-        for j, (ak, area) in enumerate(areas, start=1):
+            area_list = [(area_kind, a) for a in picked] + [(area_kind, f"{word} {i}") for i in range(len(picked) + 1, n + 1)]
+        for j, (ak, area) in enumerate(area_list, start=1):
             cell = plan.add_org(
                 code=f"{commune.code}-{j:02d}", name=f"Chi bộ {dh.area_label(ak, area)}", kind="cell", parent=commune.key,
                 sector="residential", area_kind=ak, area_name=area, profile="residential",
@@ -303,16 +313,19 @@ def build_province(*, seed: int, today: dt.date, factor: float = 1.0) -> Plan:
     # The districts' other grassroots organisations.
     for spec, name, title, n_other, ethnic, unit_names in districts:
         short = _bare(name)
-        units = [(t.format(t=f"{title} {short}", u=name, s=short), gc, sector, profile) for t, gc, sector, profile in DISTRICT_UNITS]
+        unit_rows: list[tuple[str, bool, str, str]] = [
+            (template.format(t=f"{title} {short}", u=name, s=short), committee, sector, profile)
+            for template, committee, sector, profile in DISTRICT_UNITS
+        ]
         k = 0
-        while len(units) < n_other and unit_names:
+        while len(unit_rows) < n_other and unit_names:
             commune_name = _bare(unit_names[k % len(unit_names)])
             level = ["THCS", "Tiểu học", "Mầm non"][(k // len(unit_names)) % 3]
-            units.append((f"Chi bộ Trường {level} {commune_name}", False, "school", "school"))
+            unit_rows.append((f"Chi bộ Trường {level} {commune_name}", False, "school", "school"))
             k += 1
-        for i, (uname, gc, sector, profile) in enumerate(units[:n_other], start=1):
-            go = plan.add_org(code=f"{spec.code}-D{i:02d}", name=uname, kind="grassroots_committee" if gc else "grassroots_cell", parent=spec.key, sector=sector, profile=profile)
-            (other_gcs if gc else gcells).append((go, ethnic))
+        for i, (uname, committee, sector, profile) in enumerate(unit_rows[:n_other], start=1):
+            go = plan.add_org(code=f"{spec.code}-D{i:02d}", name=uname, kind="grassroots_committee" if committee else "grassroots_cell", parent=spec.key, sector=sector, profile=profile)
+            (other_gcs if committee else gcells).append((go, ethnic))
 
     # Sector committees.
     agency = plan.add_org(code="QN-KCQ", name="Đảng bộ Khối các cơ quan tỉnh", kind="direct", parent=root.key, sector="agency")
@@ -336,10 +349,12 @@ def build_province(*, seed: int, today: dt.date, factor: float = 1.0) -> Plan:
     n_coal_gc = _scaled(36, f)
     n_coal_cells = _scaled(4, f)
     coal_units = [u for u in COAL_UNITS if u[1]][:n_coal_gc] + [u for u in COAL_UNITS if not u[1]][:n_coal_cells]
-    for i, (name, gc, partials) in enumerate(coal_units, start=1):
-        kind = "grassroots_committee" if gc else "grassroots_cell"
-        go = plan.add_org(code=f"QN-TQN-{i:02d}", name=f"{'Đảng bộ' if gc else 'Chi bộ'} {name}", kind=kind, parent=coal.key, sector="enterprise", profile="coal")
-        if not gc:
+    for i, (name, is_committee, partials) in enumerate(coal_units, start=1):
+        go = plan.add_org(
+            code=f"QN-TQN-{i:02d}", name=f"{'Đảng bộ' if is_committee else 'Chi bộ'} {name}",
+            kind="grassroots_committee" if is_committee else "grassroots_cell", parent=coal.key, sector="enterprise", profile="coal",
+        )
+        if not is_committee:
             coal_gcells.append((go, {}))
             continue
         coal_parents.append(go)
@@ -363,16 +378,18 @@ def build_province(*, seed: int, today: dt.date, factor: float = 1.0) -> Plan:
         (border, BORDER_UNITS, "armed_forces", "armed_forces"),
         (dongbac, DONGBAC_UNITS, "enterprise", "enterprise"),
     ]
-    for parent, units, sector, profile in sector_units:
-        for i, (name, gc) in enumerate(units[: _scaled(len(units), f)], start=1):
-            go = plan.add_org(code=f"{parent.code}-{i:02d}", name=name, kind="grassroots_committee" if gc else "grassroots_cell", parent=parent.key, sector=sector, profile=profile)
-            (other_gcs if gc else gcells).append((go, {}))
+    for parent, sector_rows, sector, profile in sector_units:
+        for i, (name, is_committee) in enumerate(sector_rows[: _scaled(len(sector_rows), f)], start=1):
+            go = plan.add_org(code=f"{parent.code}-{i:02d}", name=name, kind="grassroots_committee" if is_committee else "grassroots_cell", parent=parent.key, sector=sector, profile=profile)
+            (other_gcs if is_committee else gcells).append((go, {}))
 
     # Cells of agency committees, then of all the other committees: whatever remains of the 4,971.
     agency_cells: list[tuple[OrgSpec, dict[str, float]]] = []
     for go, _e in agency_gcs:
-        for j in range(1, rng.randint(3, 8) + 1):
-            agency_cells.append((plan.add_org(code=f"{go.code}-{j:02d}", name=f"Chi bộ Phòng {j}" if j > 1 else "Chi bộ Văn phòng", kind="cell", parent=go.key, sector="agency", profile="agency"), {}))
+        agency_cells.extend(
+            (plan.add_org(code=f"{go.code}-{j:02d}", name=f"Chi bộ Phòng {j}" if j > 1 else "Chi bộ Văn phòng", kind="cell", parent=go.key, sector="agency", profile="agency"), {})
+            for j in range(1, rng.randint(3, 8) + 1)
+        )
     so_far = sum(1 for s in plan.orgs if s.kind == "cell")
     target_cells = round(CELLS * f) if f < 1 else CELLS
     remaining = max(target_cells - so_far, 2 * len(other_gcs))
@@ -414,12 +431,12 @@ def build_province(*, seed: int, today: dt.date, factor: float = 1.0) -> Plan:
     secretaries: dict[int, Person | None] = {}
     for key, members in members_of.items():
         spec = by_key[key]
-        kind: str | None = None
+        community: str | None = None
         if spec.sector == "residential":
-            kind = "front_head" if key in front else None if key in no_head else "village_head"
+            community = "front_head" if key in front else None if key in no_head else "village_head"
         secretaries[key] = assign_leadership(
             rng, org=key, area_name=spec.area_name, pool=[p for p in members if p.stable], size=len(members),
-            start=START, end=OPEN, community_kind=kind,
+            start=START, end=OPEN, community_kind=community,
         )
 
     # Personas in Chi bộ thôn Trung Sơn, xã Quảng Tân, Đầm Hà (as in the district dataset).

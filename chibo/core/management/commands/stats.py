@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -8,6 +9,14 @@ from django.core.management.base import BaseCommand, CommandError
 from chibo.core.access import today
 from chibo.core.dates import parse_date
 from chibo.core.errors import ChiboError
+from chibo.meetings.selectors_stats import (
+    Figures,
+    first_of_month,
+    parse_month,
+    quarter_months,
+    total_figures,
+    tree_date,
+)
 from chibo.orgs.models import Organisation, OrgVersion
 from chibo.orgs.selectors import org_stats, versions_on
 
@@ -19,22 +28,47 @@ class Command(BaseCommand):
         parser.add_argument("--org", help="organisation id or code (default: the root)")
         parser.add_argument("--as-of", dest="as_of", help="YYYY-MM-DD or dd/mm/yyyy")
         parser.add_argument("--json", action="store_true", help="print JSON")
+        parser.add_argument("--month", help="YYYY-MM: the month of the meeting figures (default: this month)")
 
-    def handle(self, *args: Any, org: str | None, as_of: str | None, json: bool, **options: Any) -> None:
+    def handle(self, *args: Any, org: str | None, as_of: str | None, json: bool, month: str | None = None, **options: Any) -> None:
         try:
-            on = parse_date(as_of, field="as_of", required=False) or today()
+            given = parse_date(as_of, field="as_of", required=False)
         except ChiboError as exc:
             raise CommandError(exc.message) from exc
-        assert on is not None
+        on = given or today()
         version = self._version(org, on)
         data = org_stats(version=version, on=on)
+        data["meetings"] = self._meetings(org, month, given)
         if json:
             self.stdout.write(_dumps(data))
             return
         self.stdout.write(f"{version.name} — {on:%d/%m/%Y}")
         for key, value in data.items():
-            if key not in {"org", "as_of"}:
+            if key not in {"org", "as_of", "meetings"}:
                 self.stdout.write(f"  {key}: {value}")
+        meetings = data["meetings"]
+        self.stdout.write(f"  meetings {meetings['month']} ({meetings['as_of']}):")
+        for key, value in meetings.items():
+            if key not in {"org", "month", "as_of"}:
+                self.stdout.write(f"    {key}: {value}")
+
+    def _meetings(self, org: str | None, month: str | None, as_of: dt.date | None) -> dict[str, Any]:
+        """The meeting figures of a month (selectors_stats), on the tree of the month's end or of --as-of."""
+        if month:
+            first = parse_month(month)
+            if first is None:
+                raise CommandError(f"Tháng {month} không đúng dạng YYYY-MM.")
+        else:
+            first = first_of_month(as_of or today())
+        on = tree_date(first, as_of)
+        q_start, q_end = quarter_months(first)
+        head: dict[str, Any] = {"month": f"{first:%Y-%m}", "as_of": on.isoformat(), "quarter": [f"{q_start:%Y-%m}", f"{q_end:%Y-%m}"]}
+        try:
+            version = self._version(org, on)
+        except CommandError:  # the organisation is not in the tree of that month
+            return {"org": None, **head, **Figures().as_dict()}
+        figures = total_figures(path=version.path, month=first, on=on)
+        return {"org": {"id": version.org_id, "name": version.name}, **head, **figures.as_dict()}
 
     def _version(self, org: str | None, on: Any) -> OrgVersion:
         qs = versions_on(on)

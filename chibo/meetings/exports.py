@@ -1,0 +1,119 @@
+"""Meeting statistics as an .xlsx file: the node, its children (or a cell's meetings) and 12 months."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+from django.http import HttpResponse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+from chibo.meetings.selectors_stats import Figures, MonthPoint, NodeStats
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _num(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def figure_headers() -> list[str]:
+    return [
+        _("Số chi bộ"),
+        _("Chi bộ đã sinh hoạt thường kỳ"),
+        _("Tỷ lệ chi bộ sinh hoạt (%)"),
+        _("Lượt đảng viên phải dự"),
+        _("Lượt có mặt"),
+        _("Tỷ lệ đảng viên dự họp (%)"),
+        _("Vắng có lý do"),
+        _("Vắng không lý do"),
+        _("Chi bộ sinh hoạt chuyên đề trong quý"),
+        _("Tỷ lệ sinh hoạt chuyên đề quý (%)"),
+        _("Chi bộ được phân công cấp trên dự"),
+        _("Chi bộ có cấp trên dự"),
+        _("Tỷ lệ có cấp trên dự (%)"),
+        _("Buổi thông báo muộn"),
+        _("Buổi đã đánh giá chất lượng"),
+        _("Buổi đạt đủ 3 tiêu chí"),
+        _("Tự đánh giá: Tốt"),
+        _("Tự đánh giá: Khá"),
+        _("Tự đánh giá: Trung bình"),
+        _("Tự đánh giá: Kém"),
+        _("Chưa tự đánh giá"),
+    ]
+
+
+def figure_values(fig: Figures) -> list[int | float | None]:
+    return [
+        fig.cells_expected,
+        fig.cells_met,
+        _num(fig.held_share),
+        fig.expected,
+        fig.present,
+        _num(fig.attendance_rate),
+        fig.absent_excused,
+        fig.absent_without_reason,
+        fig.cells_thematic,
+        _num(fig.thematic_coverage),
+        fig.cells_upper_assigned,
+        fig.cells_upper_attended,
+        _num(fig.upper_coverage),
+        fig.published_late,
+        fig.quality_assessed,
+        fig.quality_ok,
+        *(fig.ratings.get(r, 0) for r in ("good", "fair", "average", "weak", "")),
+    ]
+
+
+def stats_xlsx(*, stats: NodeStats, points: list[MonthPoint]) -> bytes:
+    """The file is Vietnamese (headers and labels), whatever the interface language."""
+    with translation.override("vi"):
+        return _stats_xlsx(stats=stats, points=points)
+
+
+def _stats_xlsx(*, stats: NodeStats, points: list[MonthPoint]) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "Thong ke"
+    ws.append([_("Thống kê sinh hoạt chi bộ — %(name)s — tháng %(month)s (cây tổ chức ngày %(on)s)") % {
+        "name": stats.version.name, "month": f"{stats.month:%m/%Y}", "on": f"{stats.on:%d/%m/%Y}"}])  # fmt: skip
+    ws.append([_("Quý tính sinh hoạt chuyên đề: %(start)s – %(end)s") % {"start": f"{stats.quarter[0]:%m/%Y}", "end": f"{stats.quarter[1]:%m/%Y}"}])
+    ws.append([_("Tổ chức"), *figure_headers()])
+    ws.append([stats.version.name, *figure_values(stats.total)])
+    for child in stats.children:
+        ws.append([child.version.name, *figure_values(child.figures)])
+
+    if stats.meetings is not None:
+        ms = wb.create_sheet("Buoi sinh hoat")
+        ms.append([_("Ngày họp"), _("Loại"), _("Trạng thái"), _("Phải dự"), _("Có mặt"), _("Vắng có lý do"), _("Vắng không lý do"), _("Thông báo muộn"), _("Đạt đủ 3 tiêu chí"), _("Tự đánh giá")])
+        for m in stats.meetings:
+            quality = getattr(m, "quality", None)
+            ms.append([
+                f"{timezone.localtime(m.starts_at):%d/%m/%Y}",
+                m.get_kind_display(),
+                m.get_status_display(),
+                m.n_expected,  # type: ignore[attr-defined]
+                m.n_present,  # type: ignore[attr-defined]
+                m.n_excused,  # type: ignore[attr-defined]
+                m.n_unexcused,  # type: ignore[attr-defined]
+                _("Có") if m.published_late else _("Không"),
+                "" if quality is None else (_("Có") if quality.attendance_ok and quality.no_unexcused and quality.no_repeat_excused else _("Không")),
+                "" if quality is None else quality.get_secretary_rating_display() if quality.secretary_rating else "",
+            ])  # fmt: skip
+
+    ss = wb.create_sheet("12 thang")
+    ss.append([_("Tháng"), _("Số chi bộ"), _("Chi bộ đã sinh hoạt thường kỳ"), _("Tỷ lệ chi bộ sinh hoạt (%)"), _("Lượt đảng viên phải dự"), _("Lượt có mặt"), _("Tỷ lệ đảng viên dự họp (%)")])
+    for p in points:
+        ss.append([f"{p.month:%m/%Y}", p.cells_expected, p.cells_met, _num(p.held_share), p.expected, p.present, _num(p.attendance_rate)])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def stats_xlsx_response(*, stats: NodeStats, points: list[MonthPoint]) -> HttpResponse:
+    response = HttpResponse(stats_xlsx(stats=stats, points=points), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="thong-ke-sinh-hoat-{stats.version.org_id}-{stats.month:%Y%m}.xlsx"'
+    return response

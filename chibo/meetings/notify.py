@@ -1,0 +1,98 @@
+"""Notifications through pluggable channels.
+
+A channel is anything with ``send(*, user, subject, body, email="", meeting=None) -> bool``.
+Channels are registered by name; ``settings.CHIBO_NOTIFY_CHANNELS`` (default ["inapp", "email"])
+picks which ones run. SMS or a chat gateway can be added later with :func:`register`.
+
+Recipients may be a user account, an email address, or both: a member without an account still
+gets the email. External deliveries wait for the transaction to commit (``transaction.on_commit``),
+so a rolled-back change sends nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+
+from chibo.meetings.models import Meeting, Notification
+
+if TYPE_CHECKING:
+    from chibo.accounts.models import User
+
+log = logging.getLogger(__name__)
+
+DEFAULT_CHANNELS = ["inapp", "email"]
+
+
+@dataclass(frozen=True)
+class Recipient:
+    user: User | None
+    email: str = ""
+
+    @property
+    def key(self) -> tuple[Any, str]:
+        return (getattr(self.user, "pk", None), self.email.lower())
+
+
+class Channel(Protocol):
+    def send(self, *, user: User | None, subject: str, body: str, email: str = "", meeting: Meeting | None = None) -> bool:
+        """Deliver one message; True when something was (or will be, on commit) delivered."""
+        ...
+
+
+class InApp:
+    def send(self, *, user: User | None, subject: str, body: str, email: str = "", meeting: Meeting | None = None) -> bool:
+        if user is None:
+            return False
+        Notification.objects.create(user=user, meeting=meeting, subject=subject[:300], body=body)
+        return True
+
+
+class Email:
+    def send(self, *, user: User | None, subject: str, body: str, email: str = "", meeting: Meeting | None = None) -> bool:
+        address = email or (getattr(user, "email", "") or "")
+        if not address:
+            return False
+        sender = getattr(settings, "DEFAULT_FROM_EMAIL", None)
+
+        def deliver() -> None:
+            try:
+                send_mail(subject, body, sender, [address], fail_silently=False)
+            except Exception:  # a mail server down must not break the page; the in-app copy exists
+                log.exception("email to %s failed", address)
+
+        transaction.on_commit(deliver)
+        return True
+
+
+_REGISTRY: dict[str, Channel] = {"inapp": InApp(), "email": Email()}
+
+
+def register(name: str, channel: Channel) -> None:
+    _REGISTRY[name] = channel
+
+
+def channels() -> list[Channel]:
+    names = getattr(settings, "CHIBO_NOTIFY_CHANNELS", DEFAULT_CHANNELS)
+    return [_REGISTRY[n] for n in names if n in _REGISTRY]
+
+
+def notify(*, recipients: Iterable[Recipient], subject: str, body: str, meeting: Meeting | None = None) -> int:
+    """Send to each distinct recipient through every configured channel; returns the deliveries made."""
+    seen: set[tuple[Any, str]] = set()
+    sent = 0
+    active = channels()
+    for r in recipients:
+        if r.key in seen:
+            continue
+        seen.add(r.key)
+        for channel in active:
+            if channel.send(user=r.user, subject=subject, body=body, email=r.email, meeting=meeting):
+                sent += 1
+    return sent

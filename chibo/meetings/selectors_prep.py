@@ -1,0 +1,242 @@
+"""Reads for meeting preparation: schedule rules, meeting lists, agenda, comments, upper-level attendance."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from chibo.core.access import Action, Policy
+from chibo.core.models import OPEN, AuditEvent
+from chibo.meetings.models import (
+    REGULAR_KINDS,
+    THEMATIC_KINDS,
+    AgendaItem,
+    Comment,
+    Meeting,
+    MeetingDay,
+    Notification,
+    UpperAssignment,
+)
+from chibo.members.models import Member, Position, Status
+from chibo.orgs.models import CELL_KINDS, OrgVersion
+from chibo.orgs.selectors import memberships_on
+
+EXPECTED_STATUSES = (Status.OFFICIAL, Status.PROBATIONARY)
+
+
+# Months ------------------------------------------------------------------------------------
+
+
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def add_months(month: dt.date, n: int) -> dt.date:
+    index = month.year * 12 + (month.month - 1) + n
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+# Schedule ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DayRule:
+    day_of_month: int
+    time: dt.time
+    org_id: int | None  # the organisation whose rule applies; None: the settings default
+
+
+def default_rule() -> DayRule:
+    hh, mm = str(settings.CHIBO_MEETING_TIME).split(":")[:2]
+    return DayRule(day_of_month=int(settings.CHIBO_MEETING_DAY), time=dt.time(int(hh), int(mm)), org_id=None)
+
+
+def path_ids(version: OrgVersion) -> list[int]:
+    return [int(seg) for seg in version.path.strip("/").split("/") if seg]
+
+
+def meeting_day_rule(*, version: OrgVersion) -> DayRule:
+    """The nearest MeetingDay on the organisation or an ancestor (the path of ``version``), else settings."""
+    ids = path_ids(version)
+    rules = {r.org_id: r for r in MeetingDay.objects.filter(org_id__in=ids)}
+    for org_id in reversed(ids):
+        rule = rules.get(org_id)
+        if rule is not None:
+            return DayRule(day_of_month=rule.day_of_month, time=rule.time, org_id=org_id)
+    return default_rule()
+
+
+def default_starts_at(*, version: OrgVersion, month: dt.date) -> dt.datetime:
+    rule = meeting_day_rule(version=version)
+    return timezone.make_aware(dt.datetime.combine(month.replace(day=rule.day_of_month), rule.time))
+
+
+def current_version(org_id: int) -> OrgVersion | None:
+    return OrgVersion.objects.filter(org_id=org_id, valid_to=OPEN).first()
+
+
+# Meetings ----------------------------------------------------------------------------------
+
+
+def cell_meetings(*, org_id: int) -> list[Meeting]:
+    return list(Meeting.objects.filter(org_id=org_id).order_by("-month", "-starts_at", "-id")[:240])
+
+
+def thematic_gaps(*, cells: Iterable[int], quarter_end: dt.date) -> set[int]:
+    """Cells (ids) with no thematic or combined meeting in the CHIBO_THEMATIC_EVERY_MONTHS months ending with ``quarter_end``'s month."""
+    ids = set(cells)
+    if not ids:
+        return set()
+    months = int(getattr(settings, "CHIBO_THEMATIC_EVERY_MONTHS", 3))
+    last = month_start(quarter_end)
+    first = add_months(last, -(months - 1))
+    covered = set(
+        Meeting.objects.filter(org_id__in=ids, kind__in=THEMATIC_KINDS, month__gte=first, month__lte=last).values_list("org_id", flat=True)
+    )
+    return ids - covered
+
+
+def agenda(meeting: Meeting) -> list[AgendaItem]:
+    return list(AgendaItem.objects.filter(meeting=meeting).order_by("position"))
+
+
+def expected_members(*, meeting: Meeting) -> list[Member]:
+    """Members of the cell on the meeting day who are official or probationary then."""
+    day = timezone.localtime(meeting.starts_at).date()
+    ids = memberships_on(day).filter(org_id=meeting.org_id, st__status__in=EXPECTED_STATUSES).values("member_id")  # type: ignore[misc]
+    return list(Member.objects.filter(pk__in=ids))
+
+
+def is_cell_member(*, member_id: int | None, meeting: Meeting) -> bool:
+    """The member belongs to the meeting's cell on the meeting day, or today."""
+    if not member_id:
+        return False
+    day = timezone.localtime(meeting.starts_at).date()
+    return (
+        memberships_on(day).filter(member_id=member_id, org_id=meeting.org_id).exists()
+        or memberships_on(timezone.localdate()).filter(member_id=member_id, org_id=meeting.org_id).exists()
+    )
+
+
+@dataclass
+class CommentGroup:
+    item: AgendaItem | None
+    comments: list[Comment] = field(default_factory=list)
+
+
+def comments_by_item(*, meeting: Meeting, author_id: int | None = None) -> list[CommentGroup]:
+    """Comments grouped by agenda item in agenda order; general comments (no item) first."""
+    qs = Comment.objects.filter(meeting=meeting).select_related("author", "agenda_item").order_by("created_at", "id")
+    if author_id is not None:
+        qs = qs.filter(author_id=author_id)
+    groups: dict[int | None, CommentGroup] = {}
+    for c in qs:
+        group = groups.setdefault(c.agenda_item_id, CommentGroup(item=c.agenda_item))
+        group.comments.append(c)
+    return sorted(groups.values(), key=lambda g: -1 if g.item is None else g.item.position)
+
+
+def meeting_events(meeting: Meeting) -> QuerySet[AuditEvent]:
+    return AuditEvent.objects.filter(object_type="meetings.meeting", object_id=meeting.pk).select_related("actor")[:200]
+
+
+def upper_for_meeting(meeting: Meeting) -> list[UpperAssignment]:
+    return list(UpperAssignment.objects.filter(cell_id=meeting.org_id, month=meeting.month).select_related("attendee"))
+
+
+# Upper-level attendance --------------------------------------------------------------------
+
+
+def committee_cells(*, policy: Policy, committee: OrgVersion) -> list[OrgVersion]:
+    """Today's cells under the committee that the user may reorganise."""
+    return list(
+        policy.versions(action=Action.REORGANISE)
+        .filter(path__startswith=committee.path, kind__in=CELL_KINDS)
+        .exclude(org_id=committee.org_id)
+        .order_by("name")[:3000]
+    )
+
+
+def upper_candidates(*, committee: OrgVersion) -> list[Any]:
+    """Users who may be sent to cells' meetings: staff of the committee or an ancestor, and the
+    committee's own current position holders who have an account."""
+    from chibo.accounts.models import User
+
+    ids = path_ids(committee)
+    on = timezone.localdate()
+    holders = Position.objects.filter(org_id=committee.org_id, valid_from__lte=on, valid_to__gt=on).values("member_id")
+    return list(
+        User.objects.filter(is_active=True)
+        .filter(Q(grants__role="staff", grants__org_id__in=ids) | Q(member_id__in=holders))
+        .distinct()
+        .order_by("display_name", "username")
+    )
+
+
+@dataclass
+class UpperRow:
+    cell: OrgVersion
+    assignments: list[UpperAssignment]
+    meeting: Meeting | None
+
+
+def upper_rows(*, cells: list[OrgVersion], month: dt.date) -> list[UpperRow]:
+    ids = [c.org_id for c in cells]
+    by_cell: dict[int, list[UpperAssignment]] = {}
+    for a in UpperAssignment.objects.filter(cell_id__in=ids, month=month).select_related("attendee").order_by("id"):
+        by_cell.setdefault(a.cell_id, []).append(a)
+    meetings: dict[int, Meeting] = {}
+    for m in Meeting.objects.filter(org_id__in=ids, month=month, kind__in=REGULAR_KINDS):
+        meetings[m.org_id] = m
+    return [UpperRow(cell=c, assignments=by_cell.get(c.org_id, []), meeting=meetings.get(c.org_id)) for c in cells]
+
+
+@dataclass
+class CoverageRow:
+    cell: OrgVersion
+    last_attended: dt.date | None
+
+
+def upper_coverage(*, cells: list[OrgVersion], months: int, today: dt.date) -> list[CoverageRow]:
+    """Cells with no upper-level attendee who actually attended (attended=True) in the last ``months`` months
+    (the current month included), with the last month one did, if ever."""
+    first = add_months(month_start(today), -(months - 1))
+    ids = [c.org_id for c in cells]
+    attended = UpperAssignment.objects.filter(cell_id__in=ids, attended=True)
+    covered = set(attended.filter(month__gte=first, month__lte=month_start(today)).values_list("cell_id", flat=True))
+    last: dict[int, dt.date] = {}
+    for cell_id, month in attended.order_by("month").values_list("cell_id", "month"):
+        last[cell_id] = month
+    return [CoverageRow(cell=c, last_attended=last.get(c.org_id)) for c in cells if c.org_id not in covered]
+
+
+@dataclass
+class ScheduleRow:
+    assignment: UpperAssignment
+    cell_name: str
+    meeting: Meeting | None
+
+
+def my_schedule(*, user: Any) -> list[ScheduleRow]:
+    assignments = list(UpperAssignment.objects.filter(attendee=user).order_by("-month", "id")[:200])
+    cell_ids = {a.cell_id for a in assignments}
+    names = dict(OrgVersion.objects.filter(org_id__in=cell_ids, valid_to=OPEN).values_list("org_id", "name"))
+    meetings: dict[tuple[int, dt.date], Meeting] = {}
+    months = {a.month for a in assignments}
+    for m in Meeting.objects.filter(org_id__in=cell_ids, month__in=months, kind__in=REGULAR_KINDS):
+        meetings[(m.org_id, m.month)] = m
+    return [ScheduleRow(assignment=a, cell_name=names.get(a.cell_id, str(a.cell_id)), meeting=meetings.get((a.cell_id, a.month))) for a in assignments]
+
+
+def notifications_for(*, user: Any) -> list[Notification]:
+    return list(Notification.objects.filter(user=user).select_related("meeting").order_by("-created_at", "-id")[:100])
+
+
+def unread_count(*, user: Any) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()

@@ -1,0 +1,427 @@
+"""Meeting statistics at every level of the tree, for a month, as of a date (issue §8).
+
+Every figure is for an organisation node N, a month M (the first day of the month) and a tree
+date ``on``: the end of M (its last day) unless an "as of" date is given. Cells are counted in the
+tree of ``on``; meetings, attendance and assignments are attached to the cell's organisation
+version valid on ``on``, so after a reorganisation a month's figures follow the tree of that month.
+
+Definitions (domain.md §3):
+
+- **meetings of M**: the ``Meeting`` rows with ``month = M`` of a cell (kind ``cell`` or
+  ``grassroots_cell`` on ``on``) under N, of kind regular, thematic or combined. Chi ủy meetings
+  (kind ``committee``) are another body's meetings and are left out of every figure.
+- **held**: status open, closed or approved (``HELD_STATUSES``); draft and published are not held.
+- **cells_expected**: cells under N on ``on`` (N itself when N is a cell).
+- **cells_met**: those of them with a *held* regular or combined meeting in M.
+  **held_share** = cells_met / cells_expected (percent).
+- **attendance_rate** = present / expected over the Attendance rows of the *held* meetings of M
+  whose standing is official or probationary: the definition of ``rules.attendance_rate``,
+  summed over rows (not an average of meeting rates). None when there are no such rows.
+- **absent_excused** / **absent_without_reason**: Attendance rows of the held meetings of M with
+  status excused / unexcused, whatever the standing (the raw count of records).
+- **thematic coverage** for the quarter containing M: cells (tree of ``on``) with a *held*
+  thematic or combined meeting in any month of that quarter / cells_expected.
+- **upper-level attendance coverage**: cells with an ``UpperAssignment`` for M marked
+  ``attended`` / cells_expected. We choose *attended* (what happened); the number of cells with
+  an assignment at all is given beside it as ``cells_upper_assigned``.
+- **published_late**: meetings of M (any status) with ``published_late`` set.
+- **quality_ok**: ``QualityAssessment`` rows of the meetings of M with all three measured parts
+  true (attendance_ok, no_unexcused, no_repeat_excused); ``quality_assessed`` counts all of them,
+  ``ratings`` is the distribution of ``secretary_rating`` ("" = not rated).
+
+Shares are percentages rounded half up to 2 decimals (as ``rules.attendance_rate``), None when
+the denominator is 0.
+
+Queries: ``node_stats`` answers the node and all its child branches in 5 queries (children,
+cells, meetings, attendance, upper assignments; at a cell, its meeting list instead of children),
+grouping by the child branch prefix of the path like ``orgs.selectors._branch_counts``.
+``series`` answers 12 months in 4 queries, grouping by month.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import Count, FilteredRelation, Q, QuerySet
+from django.db.models.functions import Substr
+
+from chibo.core.access import Action, Policy
+from chibo.meetings.models import (
+    REGULAR_KINDS,
+    THEMATIC_KINDS,
+    Attendance,
+    Meeting,
+    MeetingKind,
+    MeetingStatus,
+    SelfRating,
+    UpperAssignment,
+)
+from chibo.orgs.models import CELL_KINDS, SEGMENT, OrgVersion
+
+HELD_STATUSES = (MeetingStatus.OPEN, MeetingStatus.CLOSED, MeetingStatus.APPROVED)
+CELL_MEETING_KINDS = (MeetingKind.REGULAR, MeetingKind.THEMATIC, MeetingKind.COMBINED)
+EXPECTED_STANDINGS = ("official", "probationary")
+RATINGS = [*SelfRating.values, ""]
+SERIES_MONTHS = 12
+
+
+# Months ---------------------------------------------------------------------------------------
+
+
+def first_of_month(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def add_months(month: dt.date, n: int) -> dt.date:
+    index = month.year * 12 + month.month - 1 + n
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def month_end(month: dt.date) -> dt.date:
+    return add_months(month, 1) - dt.timedelta(days=1)
+
+
+def quarter_months(month: dt.date) -> tuple[dt.date, dt.date]:
+    """The first and last month (first days) of the quarter containing ``month``."""
+    start = dt.date(month.year, (month.month - 1) // 3 * 3 + 1, 1)
+    return start, add_months(start, 2)
+
+
+def tree_date(month: dt.date, as_of: dt.date | None) -> dt.date:
+    """The date whose tree the figures of ``month`` follow: ``as_of`` if given, else the month's last day."""
+    return as_of or month_end(month)
+
+
+def parse_month(value: str | None) -> dt.date | None:
+    """A month typed as YYYY-MM (``<input type=month>``) or mm/yyyy; None if empty or bad."""
+    value = (value or "").strip()
+    for sep, year_first in (("-", True), ("/", False)):
+        parts = value.split(sep)
+        if len(parts) != 2 or not all(p.isdigit() for p in parts):
+            continue
+        year, month = (parts[0], parts[1]) if year_first else (parts[1], parts[0])
+        if len(year) == 4 and 1 <= int(month) <= 12:
+            return dt.date(int(year), int(month), 1)
+    return None
+
+
+def percent(part: int, whole: int) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+# Figures --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Figures:
+    cells_expected: int = 0
+    cells_met: int = 0
+    meetings: int = 0  # meetings of M (cell meetings, any status)
+    meetings_held: int = 0
+    expected: int = 0  # attendance rows, official or probationary, of held meetings
+    present: int = 0
+    absent_excused: int = 0
+    absent_without_reason: int = 0
+    cells_thematic: int = 0  # in the quarter containing M
+    cells_upper_assigned: int = 0
+    cells_upper_attended: int = 0
+    published_late: int = 0
+    quality_assessed: int = 0
+    quality_ok: int = 0
+    ratings: dict[str, int] = field(default_factory=lambda: dict.fromkeys(RATINGS, 0))
+
+    COUNTS = (
+        "cells_expected", "cells_met", "meetings", "meetings_held", "expected", "present",
+        "absent_excused", "absent_without_reason", "cells_thematic", "cells_upper_assigned",
+        "cells_upper_attended", "published_late", "quality_assessed", "quality_ok",
+    )  # fmt: skip
+
+    @property
+    def held_share(self) -> Decimal | None:
+        return percent(self.cells_met, self.cells_expected)
+
+    @property
+    def attendance_rate(self) -> Decimal | None:
+        return percent(self.present, self.expected)
+
+    @property
+    def thematic_coverage(self) -> Decimal | None:
+        return percent(self.cells_thematic, self.cells_expected)
+
+    @property
+    def upper_coverage(self) -> Decimal | None:
+        return percent(self.cells_upper_attended, self.cells_expected)
+
+    def add(self, other: Figures) -> None:
+        for name in self.COUNTS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for rating, n in other.ratings.items():
+            self.ratings[rating] = self.ratings.get(rating, 0) + n
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain JSON-able figures; shares as numbers with 2 decimals or None."""
+
+        def num(value: Decimal | None) -> float | None:
+            return None if value is None else float(value)
+
+        return {
+            **{name: getattr(self, name) for name in self.COUNTS},
+            "held_share": num(self.held_share),
+            "attendance_rate": num(self.attendance_rate),
+            "thematic_coverage_quarter": num(self.thematic_coverage),
+            "upper_attendance_coverage": num(self.upper_coverage),
+            "ratings": dict(self.ratings),
+        }
+
+
+def _rows(qs: Any) -> list[dict[str, Any]]:
+    """The rows of a ``values()`` query, as plain dicts (for figures read by name)."""
+    return list(qs)
+
+
+def _ver(prefix: str, on: dt.date) -> FilteredRelation:
+    """The version of the organisation at ``prefix`` (e.g. "org__versions") valid on ``on``."""
+    return FilteredRelation(prefix, condition=Q(**{f"{prefix}__valid_from__lte": on, f"{prefix}__valid_to__gt": on}))
+
+
+def _in_cells(path: str) -> Q:
+    return Q(ver__path__startswith=path, ver__kind__in=CELL_KINDS)
+
+
+def cell_meetings(*, month: dt.date) -> QuerySet[Meeting]:
+    """The meetings of ``month`` that count in the figures (any status)."""
+    return Meeting.objects.filter(month=month, kind__in=CELL_MEETING_KINDS)
+
+
+def branch_figures(*, path: str, month: dt.date, on: dt.date) -> dict[str, Figures]:
+    """Figures for each child branch of the node at ``path`` (key: the child's path; the node itself: ``path``).
+
+    Four queries: cells, meetings (with quarter and quality), attendance, upper assignments.
+    """
+    width = len(path) + SEGMENT
+    out: dict[str, Figures] = defaultdict(Figures)
+    q_start, q_end = quarter_months(month)
+    cells = (
+        OrgVersion.objects.filter(valid_from__lte=on, valid_to__gt=on, path__startswith=path, kind__in=CELL_KINDS)
+        .annotate(branch=Substr("path", 1, width))
+        .values("branch")
+        .annotate(n=Count("id"))
+    )
+    for row in _rows(cells):
+        out[row["branch"]].cells_expected = row["n"]
+
+    in_month = Q(month=month)
+    held = Q(status__in=HELD_STATUSES)
+    all_parts = Q(quality__attendance_ok=True, quality__no_unexcused=True, quality__no_repeat_excused=True)
+    rating_counts = {f"rating_{r or 'none'}": Count("quality", filter=in_month & Q(quality__secretary_rating=r)) for r in RATINGS}
+    meetings = (
+        Meeting.objects.annotate(ver=_ver("org__versions", on))
+        .filter(_in_cells(path), kind__in=CELL_MEETING_KINDS, month__gte=q_start, month__lte=q_end)
+        .annotate(branch=Substr("ver__path", 1, width))
+        .values("branch")
+        .annotate(
+            cells_met=Count("org_id", distinct=True, filter=in_month & held & Q(kind__in=REGULAR_KINDS)),
+            meetings=Count("id", filter=in_month),
+            meetings_held=Count("id", filter=in_month & held),
+            cells_thematic=Count("org_id", distinct=True, filter=held & Q(kind__in=THEMATIC_KINDS)),
+            published_late=Count("id", filter=in_month & Q(published_late=True)),
+            quality_assessed=Count("quality", filter=in_month),
+            quality_ok=Count("quality", filter=in_month & all_parts),
+            **rating_counts,
+        )
+    )
+    for row in _rows(meetings):
+        fig = out[row["branch"]]
+        for name in ("cells_met", "meetings", "meetings_held", "cells_thematic", "published_late", "quality_assessed", "quality_ok"):
+            setattr(fig, name, row[name])
+        fig.ratings = {r: row[f"rating_{r or 'none'}"] for r in RATINGS}
+
+    expected = Q(standing__in=EXPECTED_STANDINGS)
+    attendance = (
+        Attendance.objects.annotate(ver=_ver("meeting__org__versions", on))
+        .filter(_in_cells(path), meeting__month=month, meeting__kind__in=CELL_MEETING_KINDS, meeting__status__in=HELD_STATUSES)
+        .annotate(branch=Substr("ver__path", 1, width))
+        .values("branch")
+        .annotate(
+            expected=Count("id", filter=expected),
+            present=Count("id", filter=expected & Q(status="present")),
+            absent_excused=Count("id", filter=Q(status="excused")),
+            absent_without_reason=Count("id", filter=Q(status="unexcused")),
+        )
+    )
+    for row in _rows(attendance):
+        fig = out[row["branch"]]
+        for name in ("expected", "present", "absent_excused", "absent_without_reason"):
+            setattr(fig, name, row[name])
+
+    upper = (
+        UpperAssignment.objects.annotate(ver=_ver("cell__versions", on))
+        .filter(_in_cells(path), month=month)
+        .annotate(branch=Substr("ver__path", 1, width))
+        .values("branch")
+        .annotate(
+            assigned=Count("cell_id", distinct=True),
+            attended=Count("cell_id", distinct=True, filter=Q(attended=True)),
+        )
+    )
+    for row in _rows(upper):
+        fig = out[row["branch"]]
+        fig.cells_upper_assigned = row["assigned"]
+        fig.cells_upper_attended = row["attended"]
+    return out
+
+
+def total_figures(*, path: str, month: dt.date, on: dt.date) -> Figures:
+    """The node's figures (the sum over its branches), in four queries."""
+    total = Figures()
+    for fig in branch_figures(path=path, month=month, on=on).values():
+        total.add(fig)
+    return total
+
+
+@dataclass
+class Child:
+    version: OrgVersion
+    figures: Figures
+
+
+@dataclass
+class NodeStats:
+    version: OrgVersion
+    month: dt.date
+    on: dt.date
+    quarter: tuple[dt.date, dt.date]
+    total: Figures
+    children: list[Child]
+    meetings: list[Meeting] | None  # at a cell: its meetings of the month
+
+
+def node_stats(*, policy: Policy, version: OrgVersion, month: dt.date, on: dt.date) -> NodeStats:
+    """The node's figures and its visible children's (at a cell: its meetings of the month), in five queries."""
+    is_cell = version.kind in CELL_KINDS
+    children = [] if is_cell else list(policy.versions(on=on, action=Action.VIEW_ORG).filter(parent_id=version.org_id).order_by("name"))
+    branches = branch_figures(path=version.path, month=month, on=on)
+    total = Figures()
+    for fig in branches.values():
+        total.add(fig)
+    rows = [Child(version=child, figures=branches.get(child.path, Figures())) for child in children]
+    meetings = None
+    if is_cell:
+        meetings = meeting_rows(org_id=version.org_id, month=month)
+    return NodeStats(version=version, month=month, on=on, quarter=quarter_months(month), total=total, children=rows, meetings=meetings)
+
+
+def meeting_rows(*, org_id: int, month: dt.date) -> list[Meeting]:
+    """A cell's meetings of the month with their attendance counts (``n_expected``, ``n_present``, ``n_unexcused``, ``n_excused``)."""
+    expected = Q(attendance__standing__in=EXPECTED_STANDINGS)
+    return list(
+        cell_meetings(month=month)
+        .filter(org_id=org_id)
+        .select_related("quality")
+        .annotate(
+            n_expected=Count("attendance", filter=expected),
+            n_present=Count("attendance", filter=expected & Q(attendance__status="present")),
+            n_excused=Count("attendance", filter=Q(attendance__status="excused")),
+            n_unexcused=Count("attendance", filter=Q(attendance__status="unexcused")),
+        )
+        .order_by("starts_at", "id")
+    )
+
+
+# The 12-month series --------------------------------------------------------------------------
+
+
+@dataclass
+class MonthPoint:
+    month: dt.date
+    on: dt.date
+    cells_expected: int = 0
+    cells_met: int = 0
+    expected: int = 0
+    present: int = 0
+
+    @property
+    def held_share(self) -> Decimal | None:
+        return percent(self.cells_met, self.cells_expected)
+
+    @property
+    def attendance_rate(self) -> Decimal | None:
+        return percent(self.present, self.expected)
+
+
+def series(*, org_id: int, month: dt.date, as_of: dt.date | None = None, months: int = SERIES_MONTHS) -> list[MonthPoint]:
+    """Held share and attendance rate for the ``months`` months ending with ``month``, oldest first.
+
+    Each month follows its own tree (``tree_date``): the node's path and cells on that date. Four
+    queries: the node's versions, then cells, meetings and attendance, each one query with one
+    condition per month, grouped by month.
+    """
+    points = [MonthPoint(month=m, on=tree_date(m, as_of)) for m in (add_months(month, -i) for i in range(months - 1, -1, -1))]
+    dates = [p.on for p in points]
+    node_versions = list(
+        OrgVersion.objects.filter(org_id=org_id, valid_from__lte=max(dates), valid_to__gt=min(dates)).values("path", "valid_from", "valid_to")
+    )
+    paths: dict[dt.date, str] = {}
+    for p in points:
+        for v in node_versions:
+            if v["valid_from"] <= p.on < v["valid_to"]:
+                paths[p.month] = v["path"]
+    live = [p for p in points if p.month in paths]
+    if not live:
+        return points
+
+    def tree_q(p: MonthPoint, prefix: str = "") -> Q:
+        return Q(
+            **{
+                f"{prefix}valid_from__lte": p.on,
+                f"{prefix}valid_to__gt": p.on,
+                f"{prefix}path__startswith": paths[p.month],
+                f"{prefix}kind__in": CELL_KINDS,
+            }
+        )
+
+    # Cells: one conditional count per month.
+    any_tree = Q(pk__in=[])
+    for p in live:
+        any_tree |= tree_q(p)
+    counts = OrgVersion.objects.filter(any_tree).aggregate(**{f"m{i}": Count("id", filter=tree_q(p)) for i, p in enumerate(live)})
+    for i, p in enumerate(live):
+        p.cells_expected = counts[f"m{i}"] or 0
+
+    # Meetings and attendance: a meeting of month m joins its cell's version in the tree of m.
+    # Exactly one version of an organisation is valid on a date, so the join adds no rows.
+    def meeting_q(prefix: str) -> Q:
+        q = Q(pk__in=[])
+        for p in live:
+            q |= Q(**{f"{prefix}month": p.month}) & tree_q(p, prefix=f"{prefix}org__versions__")
+        return q
+
+    by_point = {p.month: p for p in live}
+    met = (
+        Meeting.objects.filter(meeting_q(""), kind__in=REGULAR_KINDS, status__in=HELD_STATUSES)
+        .values("month")
+        .annotate(n=Count("org_id", distinct=True))
+    )
+    for row in _rows(met):
+        by_point[row["month"]].cells_met = row["n"]
+    rows = (
+        Attendance.objects.filter(
+            meeting_q("meeting__"),
+            meeting__kind__in=CELL_MEETING_KINDS,
+            meeting__status__in=HELD_STATUSES,
+            standing__in=EXPECTED_STANDINGS,
+        )
+        .values("meeting__month")
+        .annotate(expected=Count("id"), present=Count("id", filter=Q(status="present")))
+    )
+    for row in _rows(rows):
+        point = by_point[row["meeting__month"]]
+        point.expected = row["expected"]
+        point.present = row["present"]
+    return points
