@@ -18,7 +18,7 @@ def main(argv: list[str] | None = None) -> None:
             "  migrate                     create or update the database\n"
             "  serve [--port 8000]         start the web server (granian)\n"
             "  demo --scale district|province [--seed N]\n"
-            "  stats [--org ID] [--as-of YYYY-MM-DD] --json\n"
+            "  stats [--org ID] [--as-of YYYY-MM-DD] [--month YYYY-MM] --json\n"
             "  import-members FILE.xlsx [--org CODE] [--commit]\n"
             "  createadmin USERNAME\n"
             "  bench registry              timings on the loaded dataset\n\n"

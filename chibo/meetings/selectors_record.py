@@ -158,13 +158,18 @@ def correction_targets(meeting: Meeting) -> list[tuple[str, str, str]]:
     if resolution is not None:
         out.append(("resolution.title", _("Nghị quyết: tiêu đề"), resolution.title))
         out.append(("resolution.preamble", _("Nghị quyết: phần mở đầu"), resolution.preamble))
-        for item in resolution.items.all():
-            out.append((f"resolution.item.{item.position}", _("Nghị quyết: mục %(n)s") % {"n": item.position}, item.text))
+        out.extend(
+            (f"resolution.item.{item.position}", _("Nghị quyết: mục %(n)s") % {"n": item.position}, item.text) for item in resolution.items.all()
+        )
     for agenda in agenda_with_speeches(meeting):
         out.append((f"agenda.{agenda.pk}.conclusion", _("Biên bản: kết luận “%(t)s”") % {"t": agenda.title}, agenda.conclusion))
-        for speech in agenda.speeches.all():
-            out.append((f"speech.{speech.pk}.text", _("Biên bản: phát biểu của %(n)s (%(t)s)") % {"n": speech.speaker_name, "t": agenda.title}, speech.text))
-    for row in attendance_list(meeting):
-        if row.status in (rules.EXCUSED, rules.UNEXCUSED):
-            out.append((f"attendance.{row.member_id}.reason", _("Biên bản: lý do vắng của %(n)s") % {"n": row.member.full_name}, row.reason))
+        out.extend(
+            (f"speech.{s.pk}.text", _("Biên bản: phát biểu của %(n)s (%(t)s)") % {"n": s.speaker_name, "t": agenda.title}, s.text)
+            for s in agenda.speeches.all()
+        )
+    out.extend(
+        (f"attendance.{r.member_id}.reason", _("Biên bản: lý do vắng của %(n)s") % {"n": r.member.full_name}, r.reason)
+        for r in attendance_list(meeting)
+        if r.status in (rules.EXCUSED, rules.UNEXCUSED)
+    )
     return out

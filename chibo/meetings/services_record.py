@@ -188,7 +188,7 @@ def self_checkin(*, actor: Any, meeting: Meeting, code: str, client_id: uuid.UUI
     """A member checks themselves in with the meeting's code while the meeting is open."""
     meeting = _fresh(meeting)
     if client_id is not None and _seen(client_id):
-        return TapResult("duplicate", Attendance.objects.filter(meeting=meeting, member_id=getattr(actor, "member_id", None)).first())
+        return TapResult("duplicate", Attendance.objects.filter(meeting=meeting, member_id=getattr(actor, "member_id", None) or 0).first())
     queued_while_open = at is not None and meeting.closed_at is not None and at <= meeting.closed_at and meeting.status == MeetingStatus.CLOSED
     if meeting.status != MeetingStatus.OPEN and not queued_while_open:
         raise ChiboError(_("Chỉ tự điểm danh được khi cuộc họp đang diễn ra."))

@@ -255,7 +255,7 @@ def resolution(request: HttpRequest, meeting_id: int) -> HttpResponse:
     }
     if request.method == "POST":
         meeting = _editor(request, meeting_id)
-        form = {k: request.POST.get(k, "") for k in ("title", "preamble", "items")}
+        form = {k: str(request.POST.get(k, "")) for k in ("title", "preamble", "items")}
         try:
             services.resolution_save(actor=request.user, meeting=meeting, title=form["title"], preamble=form["preamble"], items=form["items"].splitlines())
         except ChiboError as exc:
@@ -287,7 +287,7 @@ def vote(request: HttpRequest, meeting_id: int) -> HttpResponse:
     votes: dict[int, str] = {}
     for key, value in request.POST.items():
         if key.startswith("vote_") and key[5:].isdigit():
-            votes[int(key[5:])] = value
+            votes[int(key[5:])] = str(value)
     try:
         result = services.votes_record(actor=request.user, meeting=meeting, votes=votes)
     except ChiboError as exc:
@@ -307,7 +307,7 @@ def vote(request: HttpRequest, meeting_id: int) -> HttpResponse:
 def correction(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = _editor(request, meeting_id)
     error = ""
-    form = {k: request.POST.get(k, "") for k in ("target", "after", "reason")}
+    form: dict[str, str] = {k: str(request.POST.get(k, "")) for k in ("target", "after", "reason")}
     if request.method == "POST":
         try:
             made = services.correction_make(actor=request.user, meeting=meeting, target=form["target"], after=form["after"], reason=form["reason"])

@@ -163,7 +163,7 @@ def test_an_agenda_item_needs_a_title(world: World) -> None:
 def test_publishing_in_time_notifies_members_in_app_and_by_email(world: World, locmem, django_capture_on_commit_callbacks) -> None:
     world.member.email = "hong@example.vn"
     world.member.save()
-    make_member(world.cell, given_name="Lan", surname="Lê", middle_name="Thị", sex="female", born=dt.date(1990, 1, 1), email="lan@example.vn")  # no account: email only
+    make_member(world.cell, given_name="Lan", surname="Lê", middle_name="Thị", sex="female", born=dt.date(1980, 1, 1), email="lan@example.vn")  # no account: email only
     month = future_month()
     meeting = services.meeting_create(actor=None, cell=world.cell, month=month, place="Nhà văn hóa thôn")
     now = meeting.starts_at - dt.timedelta(days=3)
