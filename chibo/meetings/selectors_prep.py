@@ -20,6 +20,7 @@ from chibo.meetings.models import (
     Comment,
     Meeting,
     MeetingDay,
+    MeetingKind,
     Notification,
     UpperAssignment,
 )
@@ -107,10 +108,15 @@ def agenda(meeting: Meeting) -> list[AgendaItem]:
 
 
 def expected_members(*, meeting: Meeting) -> list[Member]:
-    """Members of the cell on the meeting day who are official or probationary then."""
+    """Members of the cell on the meeting day who are official or probationary then; for a
+    committee (chi ủy) meeting, only those holding a position in the cell that day."""
     day = timezone.localtime(meeting.starts_at).date()
     ids = memberships_on(day).filter(org_id=meeting.org_id, st__status__in=EXPECTED_STATUSES).values("member_id")  # type: ignore[misc]
-    return list(Member.objects.filter(pk__in=ids))
+    qs = Member.objects.filter(pk__in=ids)
+    if meeting.kind == MeetingKind.COMMITTEE:
+        holders = Position.objects.filter(org_id=meeting.org_id, valid_from__lte=day, valid_to__gt=day).values("member_id")
+        qs = qs.filter(pk__in=holders)
+    return list(qs)
 
 
 def is_cell_member(*, member_id: int | None, meeting: Meeting) -> bool:
@@ -210,9 +216,7 @@ def upper_coverage(*, cells: list[OrgVersion], months: int, today: dt.date) -> l
     ids = [c.org_id for c in cells]
     attended = UpperAssignment.objects.filter(cell_id__in=ids, attended=True)
     covered = set(attended.filter(month__gte=first, month__lte=month_start(today)).values_list("cell_id", flat=True))
-    last: dict[int, dt.date] = {}
-    for cell_id, month in attended.order_by("month").values_list("cell_id", "month"):
-        last[cell_id] = month
+    last: dict[int, dt.date] = dict(attended.order_by("month").values_list("cell_id", "month"))  # later months win
     return [CoverageRow(cell=c, last_attended=last.get(c.org_id)) for c in cells if c.org_id not in covered]
 
 

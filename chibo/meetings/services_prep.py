@@ -333,11 +333,12 @@ def material_delete(*, actor: Any, material: Material) -> None:
     meeting = _lock(material.meeting)
     if meeting.status not in EDITABLE:
         raise ChiboError(_("Cuộc họp đã bắt đầu, không xóa tài liệu được nữa."))
-    name, digest, stored = material.original_name, material.sha256, material.file.name
+    name, digest, stored = material.original_name, material.sha256, material.file.name or ""
     material.delete()
     audit.record(actor=actor, verb="meeting.material_delete", obj=meeting, summary=_("Xóa tài liệu: %(name)s") % {"name": name}, before={"name": name, "sha256": digest})
     storage = material.file.storage
-    transaction.on_commit(lambda: storage.delete(stored))
+    if stored:
+        transaction.on_commit(lambda: storage.delete(stored))
 
 
 # Publication -------------------------------------------------------------------------------
@@ -354,8 +355,8 @@ def _recipients(meeting: Meeting) -> list[notify.Recipient]:
     members = sel.expected_members(meeting=meeting)
     users = {u.member_id: u for u in User.objects.filter(member_id__in=[m.pk for m in members], is_active=True)}
     out = [notify.Recipient(user=users.get(m.pk), email=m.email or getattr(users.get(m.pk), "email", "") or "") for m in members]
-    for a in UpperAssignment.objects.filter(cell_id=meeting.org_id, month=meeting.month).select_related("attendee"):
-        out.append(notify.Recipient(user=a.attendee, email=a.attendee.email or ""))
+    assignments = UpperAssignment.objects.filter(cell_id=meeting.org_id, month=meeting.month).select_related("attendee")
+    out.extend(notify.Recipient(user=a.attendee, email=a.attendee.email or "") for a in assignments)
     return out
 
 
@@ -408,8 +409,8 @@ def comment_add(*, actor: Any, meeting: Meeting, text: str, agenda_item: AgendaI
     now = now or timezone.now()
     if meeting.status not in EDITABLE or now >= meeting.starts_at:
         raise ChiboError(_("Cuộc họp đã bắt đầu, không nhận góp ý nữa."))
-    member_id = getattr(actor, "member_id", None)
-    if not sel.is_cell_member(member_id=member_id, meeting=meeting):
+    member_id: int | None = getattr(actor, "member_id", None)
+    if member_id is None or not sel.is_cell_member(member_id=member_id, meeting=meeting):
         raise ChiboError(_("Chỉ đảng viên của chi bộ mới góp ý dự thảo được."))
     text = (text or "").strip()[:5000]
     if not text:

@@ -446,7 +446,7 @@ def upper_coverage(request: HttpRequest, org_id: int) -> HttpResponse:
 def my_schedule(request: HttpRequest) -> HttpResponse:
     error = ""
     if request.method == "POST":
-        assignment = UpperAssignment.objects.filter(pk=_int(request.POST.get("assignment")), attendee=request.user).select_related("cell").first()
+        assignment = UpperAssignment.objects.filter(pk=_int(request.POST.get("assignment")), attendee_id=request.user.pk).select_related("cell").first()
         if assignment is None:
             raise Http404
         try:
@@ -468,7 +468,7 @@ def my_schedule(request: HttpRequest) -> HttpResponse:
 @login_required
 def notifications(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        qs = Notification.objects.filter(user=request.user, read_at__isnull=True)
+        qs = Notification.objects.filter(user_id=int(request.user.pk or 0), read_at__isnull=True)
         one = _int(request.POST.get("notification"))
         if one:
             qs = qs.filter(pk=one)

@@ -12,7 +12,15 @@ from django.utils import timezone
 from chibo.core.errors import ChiboError
 from chibo.core.models import AuditEvent
 from chibo.meetings import services_prep as services
-from chibo.meetings.models import AgendaSection, Comment, Meeting, MeetingDay, MeetingKind, MeetingStatus, Notification
+from chibo.meetings.models import (
+    AgendaSection,
+    Comment,
+    Meeting,
+    MeetingDay,
+    MeetingKind,
+    MeetingStatus,
+    Notification,
+)
 from chibo.meetings.selectors_prep import add_months, month_start
 from chibo.orgs import services as org_services
 from chibo.orgs.models import OrgKind, Sector
@@ -220,10 +228,9 @@ def test_a_rolled_back_publication_sends_no_email(world: World, locmem, django_c
     world.member.email = "hong@example.vn"
     world.member.save()
     meeting = services.meeting_create(actor=None, cell=world.cell, month=future_month())
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
-        with transaction.atomic():
-            services.meeting_publish(actor=None, meeting=meeting)
-            raise RuntimeError("something later failed")
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
+        services.meeting_publish(actor=None, meeting=meeting)
+        raise RuntimeError("something later failed")
     meeting.refresh_from_db()
     assert meeting.status == MeetingStatus.DRAFT
     assert mail.outbox == []
@@ -295,3 +302,29 @@ def test_the_draft_resolution_is_saved_and_audited(world: World) -> None:
     Meeting.objects.filter(pk=meeting.pk).update(status=MeetingStatus.CLOSED)
     with pytest.raises(ChiboError):
         services.meeting_update(actor=None, meeting=meeting, place="Khác", topic="", draft_resolution="")
+
+
+def test_a_new_channel_can_be_plugged_in(world: World, locmem) -> None:
+    from chibo.meetings import notify
+
+    sent: list[tuple[str, str]] = []
+
+    class Sms:
+        def send(self, *, user, subject, body, email="", meeting=None) -> bool:  # type: ignore[no-untyped-def]
+            if user is None:
+                return False
+            sent.append((user.username, subject))
+            return True
+
+    notify.register("sms-test", Sms())
+    locmem.CHIBO_NOTIFY_CHANNELS = ["sms-test"]
+    meeting = services.meeting_create(actor=None, cell=world.cell, month=future_month())
+    services.meeting_publish(actor=None, meeting=meeting)
+    assert sorted(u for u, _ in sent) == ["bithu", "dangvien"]
+    assert not Notification.objects.exists()
+
+
+def test_a_committee_meeting_invites_only_the_cell_committee(world: World, locmem) -> None:
+    meeting = services.meeting_create(actor=None, cell=world.cell, month=future_month(), kind=MeetingKind.COMMITTEE)
+    services.meeting_publish(actor=None, meeting=meeting)
+    assert list(Notification.objects.filter(meeting=meeting).values_list("user__username", flat=True)) == ["bithu"]

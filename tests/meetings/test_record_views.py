@@ -1,0 +1,331 @@
+"""The meeting pages: who may open them, who may write, and what a tap, a check-in and a sync return."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from chibo.core.models import AuditEvent
+from chibo.meetings import services_record as services
+from chibo.meetings.models import (
+    AgendaItem,
+    Attendance,
+    Guest,
+    Meeting,
+    MeetingStatus,
+    QualityAssessment,
+    Resolution,
+    Speech,
+)
+from tests.meetings.factories import make_meeting
+
+READERS = {"member": 200, "secretary": 200, "staff": 200, "outsider": 404}
+EDITORS = {"member": 404, "secretary": 200, "staff": 200, "outsider": 404}
+
+
+def open_meeting(world, **extra) -> Meeting:
+    meeting = make_meeting(world.cell, status=MeetingStatus.PUBLISHED, checkin_code="123456", **extra)
+    return services.meeting_open(actor=world.users["secretary"], meeting=meeting)
+
+
+def closed_meeting(world) -> Meeting:
+    meeting = open_meeting(world)
+    for member in (world.member, world.secretary_member):
+        services.attendance_mark(actor=world.users["secretary"], meeting=meeting, member_id=member.pk, status="present")
+    services.resolution_save(actor=world.users["secretary"], meeting=meeting, title="Nghị quyết tháng 10", items=["Thu đảng phí"])
+    services.votes_record(actor=world.users["secretary"], meeting=meeting, votes={world.member.pk: "agree", world.secretary_member.pk: "agree"})
+    services.minutes_roles(actor=world.users["secretary"], meeting=meeting, chair_id=world.secretary_member.pk, minute_taker_id=world.member.pk)
+    return services.meeting_close(actor=world.users["secretary"], meeting=meeting)
+
+
+def approved_meeting(world) -> Meeting:
+    meeting = closed_meeting(world)
+    services.meeting_approve(actor=world.users["secretary"], meeting=meeting, as_role="chair")
+    return services.meeting_approve(actor=world.users["member"], meeting=meeting, as_role="minute_taker")
+
+
+def check(client_for, url: str, expected: dict[str, int]) -> None:
+    for persona, status in expected.items():
+        response = client_for(persona).get(url)
+        assert response.status_code == status, (persona, url, response.status_code)
+
+
+# Reading: every page for member, secretary, staff, outsider -------------------------------------
+
+
+@pytest.mark.parametrize("name", ["attendance", "checkin", "minutes", "resolution", "quality"])
+def test_meeting_pages_open_for_the_cell_and_answer_404_outside(world, client_for, name):
+    meeting = closed_meeting(world)
+    check(client_for, reverse(f"meetings:{name}", args=[meeting.pk]), READERS)
+
+
+@pytest.mark.parametrize("name", ["attendance", "checkin", "minutes", "resolution", "quality"])
+def test_meeting_pages_open_at_every_stage(world, client_for, name):
+    for meeting in (make_meeting(world.cell, month=dt.date(2026, 5, 1), status=MeetingStatus.PUBLISHED), open_meeting(world)):
+        for persona in ("member", "secretary"):
+            assert client_for(persona).get(reverse(f"meetings:{name}", args=[meeting.pk])).status_code == 200
+
+
+def test_the_correction_page_is_for_editors_only(world, client_for):
+    meeting = approved_meeting(world)
+    check(client_for, reverse("meetings:correction", args=[meeting.pk]), EDITORS)
+
+
+def test_a_missing_meeting_is_404(world, client_for):
+    assert client_for("secretary").get(reverse("meetings:attendance", args=[999999])).status_code == 404
+
+
+def test_post_only_pages_refuse_get(world, client_for):
+    meeting = open_meeting(world)
+    for name in ("record_open", "record_mark", "record_guests", "record_close", "record_approve", "record_vote"):
+        assert client_for("secretary").get(reverse(f"meetings:{name}", args=[meeting.pk])).status_code == 405
+    assert client_for("secretary").get(reverse("meetings:sync")).status_code == 405
+
+
+# Writing: a member or an outsider gets 404 and changes nothing ----------------------------------
+
+
+def test_only_the_secretary_side_opens_the_meeting(world, client_for):
+    meeting = make_meeting(world.cell, status=MeetingStatus.PUBLISHED)
+    url = reverse("meetings:record_open", args=[meeting.pk])
+    for persona in ("member", "outsider"):
+        assert client_for(persona).post(url).status_code == 404
+    assert Meeting.objects.get(pk=meeting.pk).status == MeetingStatus.PUBLISHED
+    assert client_for("secretary").post(url).status_code == 302
+    assert Meeting.objects.get(pk=meeting.pk).status == MeetingStatus.OPEN
+    assert Attendance.objects.filter(meeting=meeting).count() == 2
+
+
+def test_a_member_cannot_tap_attendance_but_the_secretary_can(world, client_for):
+    meeting = open_meeting(world)
+    url = reverse("meetings:record_mark", args=[meeting.pk])
+    data = {"member": world.secretary_member.pk, "status": "present"}
+    for persona in ("member", "outsider"):
+        assert client_for(persona).post(url, data).status_code == 404
+    assert Attendance.objects.get(meeting=meeting, member=world.secretary_member).status == ""
+    assert client_for("staff").post(url, data).status_code == 302
+    assert Attendance.objects.get(meeting=meeting, member=world.secretary_member).status == "present"
+
+
+def test_an_htmx_tap_returns_the_row_and_the_live_validity_box(world, client_for):
+    meeting = open_meeting(world)
+    response = client_for("secretary").post(
+        reverse("meetings:record_mark", args=[meeting.pk]),
+        {"member": world.member.pk, "status": "present", "client_id": str(uuid.uuid4()), "at": timezone.now().isoformat()},
+        HTTP_HX_REQUEST="true",
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f'id="att-{world.member.pk}"' in html and 'hx-swap-oob="true"' in html
+    assert "1/2 có mặt, cần ít nhất 2" in html
+
+
+def test_an_htmx_tap_with_a_bad_status_shows_a_vietnamese_error_and_changes_nothing(world, client_for):
+    meeting = open_meeting(world)
+    response = client_for("secretary").post(reverse("meetings:record_mark", args=[meeting.pk]), {"member": world.member.pk, "status": "bogus"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and "Trạng thái điểm danh không hợp lệ." in response.content.decode()
+    assert Attendance.objects.get(meeting=meeting, member=world.member).status == ""
+
+
+def test_the_attendance_page_shows_the_qr_code_to_the_secretary_only(world, client_for):
+    meeting = open_meeting(world)
+    url = reverse("meetings:attendance", args=[meeting.pk])
+    secretary_page = client_for("secretary").get(url).content.decode()
+    member_page = client_for("member").get(url).content.decode()
+    assert "<svg" in secretary_page and "123456" in secretary_page
+    assert "<svg" not in member_page and "123456" not in member_page
+    assert "meetings/attendance.js" in secretary_page
+
+
+def test_guests_are_recorded_by_the_secretary_only(world, client_for):
+    meeting = open_meeting(world)
+    url = reverse("meetings:record_guests", args=[meeting.pk])
+    assert client_for("member").post(url, {"name": "Đồng chí Lý"}).status_code == 404
+    client_for("secretary").post(url, {"name": "Đồng chí Lý", "title": "Đảng ủy viên xã"})
+    assert list(Guest.objects.filter(meeting=meeting).values_list("name", "title")) == [("Đồng chí Lý", "Đảng ủy viên xã")]
+
+
+def test_minutes_are_written_by_the_secretary_not_by_a_member(world, client_for):
+    meeting = open_meeting(world)
+    item = AgendaItem.objects.create(meeting=meeting, position=1, title="Thông tin thời sự")
+    url = reverse("meetings:minutes", args=[meeting.pk])
+    data = {"op": "speech", "item": item.pk, "member": world.member.pk, "text": "Nhất trí."}
+    for persona in ("member", "outsider"):
+        assert client_for(persona).post(url, data).status_code == 404
+    assert not Speech.objects.exists()
+    assert client_for("secretary").post(url, data).status_code == 302
+    assert client_for("secretary").post(url, {"op": "conclusion", "item": item.pk, "text": "Quán triệt."}).status_code == 302
+    page = client_for("member").get(url).content.decode()
+    assert "Đặng Thị Hồng:" in page and "Nhất trí." in page and "Quán triệt." in page
+
+
+def test_a_bad_minutes_post_gets_a_message_not_a_500(world, client_for):
+    meeting = open_meeting(world)
+    response = client_for("secretary").post(reverse("meetings:minutes", args=[meeting.pk]), {"op": "speech", "item": "999", "text": "x"})
+    assert response.status_code == 400 and "Không tìm thấy nội dung trong chương trình họp." in response.content.decode()
+
+
+def test_the_resolution_is_written_and_voted_by_the_secretary_not_by_a_member(world, client_for):
+    meeting = open_meeting(world)
+    for member in (world.member, world.secretary_member):
+        services.attendance_mark(actor=world.users["secretary"], meeting=meeting, member_id=member.pk, status="present")
+    url = reverse("meetings:resolution", args=[meeting.pk])
+    data = {"title": "Nghị quyết tháng 10", "preamble": "", "items": "Thu đảng phí\nDọn vệ sinh"}
+    for persona in ("member", "outsider"):
+        assert client_for(persona).post(url, data).status_code == 404
+    assert not Resolution.objects.exists()
+    assert client_for("secretary").post(url, data).status_code == 302
+    vote_url = reverse("meetings:record_vote", args=[meeting.pk])
+    votes = {f"vote_{world.member.pk}": "agree", f"vote_{world.secretary_member.pk}": "agree"}
+    assert client_for("member").post(vote_url, votes).status_code == 404
+    assert client_for("secretary").post(vote_url, votes).status_code == 302
+    resolution = Resolution.objects.get(meeting=meeting)
+    assert (resolution.code, resolution.votes_agree, resolution.vote_base, resolution.adopted) == ("Số 01-NQ/CB", 2, 2, True)
+    page = client_for("member").get(url).content.decode()
+    assert "Số 01-NQ/CB" in page and "Được thông qua" in page
+
+
+def test_the_tally_form_refuses_an_ineligible_voter_with_a_message(world, client_for):
+    meeting = open_meeting(world)
+    services.attendance_mark(actor=world.users["secretary"], meeting=meeting, member_id=world.secretary_member.pk, status="present")
+    services.attendance_mark(actor=world.users["secretary"], meeting=meeting, member_id=world.member.pk, status="unexcused")
+    services.resolution_save(actor=world.users["secretary"], meeting=meeting, title="NQ", items=["Một"])
+    client = client_for("secretary")
+    response = client.post(reverse("meetings:record_vote", args=[meeting.pk]), {f"vote_{world.member.pk}": "agree"}, follow=True)
+    assert "không có quyền biểu quyết" in response.content.decode()
+    assert Resolution.objects.get(meeting=meeting).votes_agree == 0
+
+
+def test_closing_is_for_the_secretary(world, client_for):
+    meeting = open_meeting(world)
+    for member in (world.member, world.secretary_member):
+        services.attendance_mark(actor=world.users["secretary"], meeting=meeting, member_id=member.pk, status="present")
+    url = reverse("meetings:record_close", args=[meeting.pk])
+    assert client_for("member").post(url).status_code == 404
+    assert client_for("secretary").post(url).status_code == 302
+    assert Meeting.objects.get(pk=meeting.pk).status == MeetingStatus.CLOSED
+    assert QualityAssessment.objects.filter(meeting=meeting).exists()
+
+
+def test_the_minute_taker_approves_for_themselves_and_an_outsider_gets_404(world, client_for):
+    meeting = closed_meeting(world)
+    url = reverse("meetings:record_approve", args=[meeting.pk])
+    assert client_for("outsider").post(url, {"as_role": "minute_taker"}).status_code == 404
+    client_for("member").post(url, {"as_role": "chair"})  # not the chair: refused with a message
+    client_for("member").post(url, {"as_role": "minute_taker"})
+    resolution = Resolution.objects.get(meeting=meeting)
+    assert resolution.approved_by_taker_at is not None and resolution.approved_by_chair_at is None
+    client_for("secretary").post(url, {"as_role": "chair"})
+    assert Meeting.objects.get(pk=meeting.pk).status == MeetingStatus.APPROVED
+
+
+def test_a_locked_resolution_posted_again_is_refused_with_a_message(world, client_for):
+    meeting = approved_meeting(world)
+    response = client_for("secretary").post(reverse("meetings:resolution", args=[meeting.pk]), {"title": "Sửa", "items": "X"})
+    assert response.status_code == 400 and "khóa sổ" in response.content.decode()
+    assert Resolution.objects.get(meeting=meeting).title == "Nghị quyết tháng 10"
+
+
+def test_a_correction_through_the_page_is_numbered_and_a_member_cannot_make_one(world, client_for):
+    meeting = approved_meeting(world)
+    url = reverse("meetings:correction", args=[meeting.pk])
+    data = {"target": "resolution.item.1", "after": "Thu đảng phí tháng 10", "reason": "Ghi thiếu tháng"}
+    assert client_for("member").post(url, data).status_code == 404
+    assert client_for("secretary").post(url, data).status_code == 302
+    assert client_for("secretary").post(url, {**data, "reason": ""}).status_code == 400
+    page = client_for("member").get(reverse("meetings:resolution", args=[meeting.pk])).content.decode()
+    assert "Thu đảng phí tháng 10" in page and "Ghi thiếu tháng" in page
+
+
+def test_the_quality_rating_is_for_the_secretary(world, client_for):
+    meeting = closed_meeting(world)
+    url = reverse("meetings:quality", args=[meeting.pk])
+    assert client_for("member").post(url, {"rating": "good"}).status_code == 404
+    assert client_for("secretary").post(url, {"rating": "good", "note": "Tốt"}).status_code == 302
+    assert QualityAssessment.objects.get(meeting=meeting).secretary_rating == "good"
+    assert "100,00%" in client_for("member").get(url).content.decode()
+
+
+# Self check-in and sync -------------------------------------------------------------------------
+
+
+def test_self_checkin_with_the_code_from_the_qr_link(world, client_for):
+    meeting = open_meeting(world)
+    url = reverse("meetings:checkin", args=[meeting.pk])
+    assert 'value="123456"' in client_for("member").get(url + "?code=123456").content.decode()
+    assert client_for("member").post(url, {"code": "123456"}).status_code == 302
+    assert Attendance.objects.get(meeting=meeting, member=world.member).status == "present"
+
+
+def test_self_checkin_with_a_wrong_code_is_refused_on_the_page(world, client_for):
+    meeting = open_meeting(world)
+    response = client_for("member").post(reverse("meetings:checkin", args=[meeting.pk]), {"code": "000000"})
+    assert response.status_code == 400 and "Mã điểm danh không đúng." in response.content.decode()
+    assert Attendance.objects.get(meeting=meeting, member=world.member).status == ""
+
+
+def test_an_outsider_cannot_check_in(world, client_for):
+    meeting = open_meeting(world)
+    assert client_for("outsider").post(reverse("meetings:checkin", args=[meeting.pk]), {"code": "123456"}).status_code == 404
+
+
+def _sync(client: Client, items) -> dict:
+    response = client.post(reverse("meetings:sync"), data=json.dumps(items), content_type="application/json")
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_the_same_offline_checkin_synced_twice_changes_attendance_once(world, client_for):
+    meeting = open_meeting(world)
+    tap = {"client_id": str(uuid.uuid4()), "meeting": meeting.pk, "member": world.member.pk, "status": "present", "reason": "", "at": timezone.now().isoformat(), "code": "123456"}
+    client = client_for("member")
+    assert _sync(client, [tap])["results"][0]["outcome"] == "applied"
+    assert _sync(client, [tap])["results"][0]["outcome"] == "duplicate"
+    assert AuditEvent.objects.filter(verb="attendance.mark", object_id=meeting.pk).count() == 1
+
+
+def test_sync_from_an_outsider_is_not_found_and_changes_nothing(world, client_for):
+    meeting = open_meeting(world)
+    tap = {"client_id": str(uuid.uuid4()), "meeting": meeting.pk, "member": world.member.pk, "status": "present", "at": timezone.now().isoformat()}
+    assert _sync(client_for("outsider"), [tap])["results"][0]["outcome"] == "not_found"
+    assert Attendance.objects.get(meeting=meeting, member=world.member).status == ""
+
+
+def test_sync_with_a_body_that_is_not_json_is_a_clear_400(world, client_for):
+    response = client_for("secretary").post(reverse("meetings:sync"), data="{oops", content_type="application/json")
+    assert response.status_code == 400 and "không hợp lệ" in response.json()["error"]
+
+
+def test_sync_needs_the_csrf_header(world):
+    meeting = open_meeting(world)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.users["secretary"])
+    page = client.get(reverse("meetings:attendance", args=[meeting.pk]))
+    token = page.cookies["csrftoken"].value if "csrftoken" in page.cookies else None
+    tap = [{"client_id": str(uuid.uuid4()), "meeting": meeting.pk, "member": world.member.pk, "status": "present", "at": timezone.now().isoformat()}]
+    assert client.post(reverse("meetings:sync"), data=json.dumps(tap), content_type="application/json").status_code == 403
+    assert token
+    response = client.post(reverse("meetings:sync"), data=json.dumps(tap), content_type="application/json", HTTP_X_CSRFTOKEN=token)
+    assert response.status_code == 200 and response.json()["results"][0]["outcome"] == "applied"
+
+
+def test_the_offline_script_is_served_locally(world, client_for):
+    from django.contrib.staticfiles import finders
+
+    assert finders.find("meetings/attendance.js")
+
+
+def test_the_detail_page_links_to_the_record_pages_for_the_meeting_stage(world, client_for):
+    meeting = approved_meeting(world)
+    secretary_page = client_for("secretary").get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+    member_page = client_for("member").get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+    for name in ("attendance", "minutes", "resolution", "quality", "correction"):
+        assert reverse(f"meetings:{name}", args=[meeting.pk]) in secretary_page
+    assert reverse("meetings:minutes", args=[meeting.pk]) in member_page
+    assert reverse("meetings:correction", args=[meeting.pk]) not in member_page
