@@ -7,6 +7,9 @@ from django.test import Client
 
 from tests.factories import World, build_world
 
+# Browser fixtures (one Chromium per session) for every test module that drives a page.
+pytest_plugins = ["tests.browser_fixtures"]
+
 
 @pytest.fixture
 def world(db: None) -> World:
@@ -45,9 +48,9 @@ class _Inbox:
 @pytest.fixture
 def smtp_inbox(settings):
     """A real SMTP server on loopback; Django sends to it through its SMTP backend."""
-    from aiosmtpd.controller import Controller
-
     import socket
+
+    from aiosmtpd.controller import Controller
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -97,6 +97,13 @@ def _labels() -> dict[str, Any]:
         "role": _("Vai trò"), "dissolved_on": _("Ngày giải thể"), "merged_into": _("Hợp nhất vào"),
         "sources": _("Tổ chức hợp nhất"), "parts": _("Tổ chức mới"), "dissolved": _("Giải thể"),
         "username": _("Tên đăng nhập"), "member": _("Đảng viên"),
+        "starts_at": _("Thời gian"), "place": _("Địa điểm"), "topic": _("Chuyên đề"), "month": _("Tháng"),
+        "published_at": _("Ngày thông báo"), "published_late": _("Thông báo muộn"), "reason": _("Lý do"),
+        "draft_resolution": _("Dự thảo nghị quyết"), "title": _("Tiêu đề"), "number": _("Số"),
+        "chair": _("Chủ trì"), "minute_taker": _("Thư ký"), "attendee": _("Người dự"), "cell": _("Chi bộ"),
+        "observations": _("Nhận xét"), "issues_raised": _("Kiến nghị"), "before": _("Trước"), "after": _("Sau"),
+        "adopted": _("Được thông qua"), "votes_agree": _("Tán thành"), "votes_disagree": _("Không tán thành"),
+        "votes_abstain": _("Không biểu quyết"), "vote_base": _("Số đảng viên tính biểu quyết"),
     }
 
 

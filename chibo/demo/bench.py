@@ -142,10 +142,8 @@ def run(*, repeat: int, log: Callable[[str], None] = lambda _m: None) -> dict[st
     root = versions_on(on).filter(parent__isnull=True).order_by("org_id").first()
     if root is None:
         raise LookupError("Cơ sở dữ liệu chưa có cây tổ chức; hãy chạy chibo demo --scale province.")
-    commune = (
-        versions_on(on).filter(admin_unit__gt="").exclude(kind__in=["cell", "grassroots_cell"]).order_by("name").filter(name="Đảng bộ xã Quảng Tân").first()
-        or versions_on(on).filter(admin_unit__gt="").order_by("org_id").first()
-    )
+    communes = versions_on(on).filter(admin_unit__gt="").exclude(kind__in=["cell", "grassroots_cell"])
+    commune = communes.filter(name="Đảng bộ xã Quảng Tân").first() or communes.order_by("org_id").first()
     cell = (
         Membership.objects.filter(valid_to=OPEN, org__versions__valid_to=OPEN, org__versions__sector="residential")
         .values("org_id").annotate(n=Count("id")).order_by("-n", "org_id").first()
@@ -171,7 +169,7 @@ def run(*, repeat: int, log: Callable[[str], None] = lambda _m: None) -> dict[st
         ("Cây tổ chức: gốc (tỉnh)", "page", page(f"/org/{root.org_id}/")),
         ("Cây tổ chức: đảng bộ xã", "page", page(f"/org/{commune.org_id}/" if commune else f"/org/{root.org_id}/")),
         ("Cây tổ chức: gốc, ngày 31/12/2022", "page", page(f"/org/{root.org_id}/?as_of=31/12/2022")),
-        ("org_stats (gốc)", "counts", lambda: org_stats(version=root, on=on)),
+        ("org_stats (gốc; 3 truy vấn)", "info", lambda: org_stats(version=root, on=on)),
         ("Đếm đảng viên (ORM, như org_stats)", "counts", lambda: orm_count(path=root.path, on=on)),
         ("Đếm đảng viên (SQL viết tay: sàn)", "floor", lambda: floor_count(path=root.path, on=on)),
     ]
@@ -217,12 +215,14 @@ def table(report: dict[str, Any]) -> str:
         elif r.target == "counts":
             ok = "có" if ratio <= FLOOR_RATIO else "KHÔNG"
             rel = f"{ratio:.1f}×"
+        elif r.target == "info":
+            ok, rel = "", f"{ratio:.1f}×"
         else:
             ok, rel = "", "1.0×"
         lines.append(f"| {r.name:<42} | {r.p50:>8.1f} | {r.p95:>8.1f} | {r.queries:>8} | {rel:>10} | {ok:<5} |")
     lines += [
         "",
-        f"Mục tiêu: mỗi trang p95 < {TARGET_MS:.0f} ms; đếm ở gốc trong {FLOOR_RATIO:.0f}× sàn SQL.",
+        f"Mục tiêu: mỗi trang p95 < {TARGET_MS:.0f} ms; đếm đảng viên ở gốc (ORM) trong {FLOOR_RATIO:.0f}× sàn SQL (so p50).",
         f"Đảng số ở gốc: SQL {report['floor_value']:,}, ORM {report['orm_value']:,}.",
     ]
     return "\n".join(lines)

@@ -7,7 +7,6 @@ from playwright.sync_api import expect
 
 from chibo.meetings import services_record as services
 from chibo.meetings.models import Attendance, MeetingStatus
-from tests.browser.conftest import bworld, chromium, context, page  # noqa: F401 - fixtures
 from tests.browser.helpers import login
 from tests.meetings.factories import make_meeting
 

@@ -18,10 +18,11 @@ class Command(BaseCommand):
         parser.add_argument("--scale", choices=SCALES, default="district")
         parser.add_argument("--seed", type=int, default=1, help="same seed, same data (default 1)")
         parser.add_argument("--if-empty", dest="if_empty", action="store_true", help="do nothing if the database already has organisations")
+        parser.add_argument("--check", action="store_true", help="check the loaded data's consistency afterwards")
         # Shrinks the province dataset (number of units) for tests; totals are exact only at 1.
         parser.add_argument("--factor", type=float, default=1.0, help=argparse.SUPPRESS)
 
-    def handle(self, *args: Any, scale: str, seed: int, if_empty: bool, factor: float, **options: Any) -> None:
+    def handle(self, *args: Any, scale: str, seed: int, if_empty: bool, check: bool, factor: float, **options: Any) -> None:
         if not database_is_empty():
             if if_empty:
                 self.stdout.write("Cơ sở dữ liệu đã có dữ liệu; không nạp dữ liệu mẫu.")
@@ -45,3 +46,13 @@ class Command(BaseCommand):
         self.stdout.write(f"Tài khoản thử (mật khẩu: {DEMO_PASSWORD}):")
         for username, persona in PERSONAS.items():
             self.stdout.write(f"  {username:<10} {persona}")
+        if check:
+            from chibo.core.access import today
+            from chibo.demo.checks import check_database
+
+            problems = check_database(today=today())
+            for problem in problems:
+                self.stderr.write(f"  {problem}")
+            if problems:
+                raise CommandError(f"Dữ liệu mẫu có {len(problems)} chỗ không nhất quán.")
+            self.stdout.write("Kiểm tra tính nhất quán: không có lỗi.")
