@@ -116,6 +116,7 @@ DATABASE_URL = os.getenv("CHIBO_DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("CHIBO_DB_CONN_MAX_AGE", "60"))}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        INSTALLED_APPS.append("django.contrib.postgres")  # trigram lookups for fuzzy member search
         DATABASES["default"].setdefault("TEST", {})["NAME"] = os.getenv("CHIBO_TEST_DATABASE_NAME", "test_chibo")
 else:
     sqlite_path = Path(os.getenv("CHIBO_SQLITE_PATH", str(VAR_DIR / "chibo.sqlite3")))

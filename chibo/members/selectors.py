@@ -68,9 +68,11 @@ def member_search(*, policy: Policy, query: str = "", org_id: int | None = None,
         if connection.vendor == "postgresql" and not digits.isdigit() and not matched.exists():
             from django.contrib.postgres.search import TrigramWordSimilarity
 
+            # The <% operator (word similarity above pg_trgm.word_similarity_threshold, 0.6 by
+            # default) can use the trigram index; a similarity() >= x filter cannot.
             return (
-                qs.annotate(similarity=TrigramWordSimilarity(folded, "name_folded"))
-                .filter(similarity__gte=0.45)
+                qs.filter(name_folded__trigram_word_similar=folded)
+                .annotate(similarity=TrigramWordSimilarity(folded, "name_folded"))
                 .order_by("-similarity", "given_name", "surname", "middle_name", "id")
             )
         qs = matched

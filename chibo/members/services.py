@@ -206,8 +206,10 @@ def member_move(*, actor: Any, member: Member, org: Organisation, on: dt.date, n
 
 def memberships_transfer(*, actor: Any, source: Organisation, target: Organisation, on: dt.date, member_ids: list[int] | None = None) -> int:
     """Move the open member records of ``source`` (or the listed members) to ``target``; used by merge and split."""
-    target_version = _cell_version(target, on)
     qs = Membership.objects.select_for_update().filter(org=source, valid_to=OPEN)
+    if member_ids is None and not qs.exists():
+        return 0  # e.g. merging two committees: nothing but their children moves
+    target_version = _cell_version(target, on)
     if member_ids is not None:
         qs = qs.filter(member_id__in=member_ids)
         if qs.count() != len(set(member_ids)):

@@ -105,3 +105,10 @@ def test_as_of_before_creation_shows_nothing(world):
     assert _stats(world.cell2, dt.date(2023, 12, 31))["members"] == 0
     assert _stats(world.cell2, dt.date(2024, 1, 1))["members"] == 1
     assert OrgVersion.objects.filter(org=world.cell2).count() == 1
+
+
+def test_two_committees_merge_with_their_cells(world):
+    merged = services.org_merge(actor=None, sources=[world.commune, world.other_commune], on=REORG, name="Đảng bộ xã Quảng Tân Mới")
+    today = dt.date(2026, 1, 1)
+    assert _stats(merged, today)["cells"] == 3 and _stats(merged, today)["members"] == 3
+    assert _stats(world.commune, D2022)["members"] == 2
