@@ -117,6 +117,12 @@ if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("CHIBO_DB_CONN_MAX_AGE", "60"))}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         INSTALLED_APPS.append("django.contrib.postgres")  # trigram lookups for fuzzy member search
+        # Fuzzy member search: a one-letter typo in a full name scores about 0.8; 0.75 keeps the
+        # matches few enough for the planner to use the trigram index (docs/benchmarks.md).
+        # random_page_cost 1.1 (SSD) lets the planner prefer that index to a parallel scan.
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = os.getenv(
+            "CHIBO_PG_OPTIONS", "-c pg_trgm.word_similarity_threshold=0.75 -c random_page_cost=1.1"
+        )
         DATABASES["default"].setdefault("TEST", {})["NAME"] = os.getenv("CHIBO_TEST_DATABASE_NAME", "test_chibo")
 else:
     sqlite_path = Path(os.getenv("CHIBO_SQLITE_PATH", str(VAR_DIR / "chibo.sqlite3")))

@@ -68,8 +68,8 @@ def member_search(*, policy: Policy, query: str = "", org_id: int | None = None,
         if connection.vendor == "postgresql" and not digits.isdigit() and not matched.exists():
             from django.contrib.postgres.search import TrigramWordSimilarity
 
-            # The <% operator (word similarity above pg_trgm.word_similarity_threshold, 0.6 by
-            # default) can use the trigram index; a similarity() >= x filter cannot.
+            # The <% operator (word similarity above pg_trgm.word_similarity_threshold, set
+            # per connection in settings) can use the trigram index; a similarity() >= x filter cannot.
             return (
                 qs.filter(name_folded__trigram_word_similar=folded)
                 .annotate(similarity=TrigramWordSimilarity(folded, "name_folded"))
