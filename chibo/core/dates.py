@@ -26,3 +26,10 @@ def parse_date(value: str | None, *, field: str = "on", required: bool = True) -
 
 def fmt(value: dt.date | None) -> str:
     return value.strftime("%d/%m/%Y") if value else ""
+
+
+def parse_required_date(value: str | None, *, field: str = "on") -> dt.date:
+    """Like :func:`parse_date`, for a date the form must have."""
+    parsed = parse_date(value, field=field, required=True)
+    assert parsed is not None
+    return parsed

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from chibo.core.access import Action, policy_for, today
-from chibo.core.dates import parse_date
+from chibo.core.dates import parse_date, parse_required_date
 from chibo.core.errors import ChiboError
 from chibo.core.models import OPEN
 from chibo.members import selectors, services
@@ -127,8 +127,7 @@ def move(request: HttpRequest, member_id: int) -> HttpResponse:
     error = ""
     if request.method == "POST":
         try:
-            on = parse_date(request.POST.get("on"))
-            assert on is not None
+            on = parse_required_date(request.POST.get("on"))
             target = request.POST.get("org", "")
             version = next((c for c in cells if str(c.org_id) == target), None)
             if version is None:
@@ -148,8 +147,7 @@ def status(request: HttpRequest, member_id: int) -> HttpResponse:
     error = ""
     if request.method == "POST":
         try:
-            on = parse_date(request.POST.get("on"))
-            assert on is not None
+            on = parse_required_date(request.POST.get("on"))
             services.member_set_status(actor=request.user, member=member, status=request.POST.get("status", ""), on=on, note=request.POST.get("note", ""))
         except ChiboError as exc:
             error = exc.message
@@ -166,8 +164,7 @@ def positions(request: HttpRequest, member_id: int) -> HttpResponse:
     if request.method == "POST":
         action = request.POST.get("action", "")
         try:
-            on = parse_date(request.POST.get("on"))
-            assert on is not None
+            on = parse_required_date(request.POST.get("on"))
             if action == "assign":
                 services.position_assign(actor=request.user, member=member, kind=request.POST.get("kind", ""), on=on)
             elif action == "community":

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from chibo.core.access import Action, policy_for, today
-from chibo.core.dates import parse_date
+from chibo.core.dates import parse_required_date
 from chibo.core.errors import ChiboError
 from chibo.core.viewutils import as_of
 from chibo.members import selectors as member_selectors
@@ -98,8 +98,7 @@ def org_create_child(request: HttpRequest, org_id: int) -> HttpResponse:
     error = ""
     if request.method == "POST":
         try:
-            on = parse_date(request.POST.get("on"))
-            assert on is not None
+            on = parse_required_date(request.POST.get("on"))
             org = services.org_create(
                 actor=request.user,
                 name=request.POST.get("name", ""),
@@ -127,8 +126,7 @@ def org_change_view(request: HttpRequest, org_id: int) -> HttpResponse:
         changes = {k: request.POST.get(k, "") for k in ("name", "kind", "sector", "admin_unit", "area_kind", "area_name")}
         changes = {k: v for k, v in changes.items() if v != getattr(version, k)}
         try:
-            on = parse_date(request.POST.get("on"))
-            assert on is not None
+            on = parse_required_date(request.POST.get("on"))
             if not changes:
                 raise ChiboError(_("Chưa có thay đổi nào."))
             services.org_change(actor=request.user, org=version.org, on=on, **changes)
@@ -168,8 +166,7 @@ def org_move_view(request: HttpRequest, org_id: int) -> HttpResponse:
     error = ""
     if request.method == "POST":
         try:
-            on = parse_date(request.POST.get("on"))
-            assert on is not None
+            on = parse_required_date(request.POST.get("on"))
             services.org_move(actor=request.user, org=version.org, new_parent=_target(request, "parent"), on=on)
         except ChiboError as exc:
             error = exc.message
@@ -186,8 +183,7 @@ def org_merge_view(request: HttpRequest, org_id: int) -> HttpResponse:
     siblings = [v for v in _candidates(request) if v.parent_id == version.parent_id and v.org_id != org_id and v.kind == version.kind]
     if request.method == "POST":
         try:
-            on = parse_date(request.POST.get("on"))
-            assert on is not None
+            on = parse_required_date(request.POST.get("on"))
             others = [int(x) for x in request.POST.getlist("others") if x.isdigit()]
             allowed = {v.org_id: v.org for v in siblings}
             if not others or any(o not in allowed for o in others):
@@ -210,8 +206,7 @@ def org_split_view(request: HttpRequest, org_id: int) -> HttpResponse:
     error = ""
     if request.method == "POST":
         try:
-            on = parse_date(request.POST.get("on"))
-            assert on is not None
+            on = parse_required_date(request.POST.get("on"))
             member_ids = [int(x) for x in request.POST.getlist("member_ids") if x.isdigit()]
             child_ids = [int(x) for x in request.POST.getlist("child_ids") if x.isdigit()]
             if not member_ids and not child_ids:
@@ -236,8 +231,7 @@ def org_dissolve_view(request: HttpRequest, org_id: int) -> HttpResponse:
     error = ""
     if request.method == "POST":
         try:
-            on = parse_date(request.POST.get("on"))
-            assert on is not None
+            on = parse_required_date(request.POST.get("on"))
             services.org_dissolve(actor=request.user, org=version.org, on=on)
         except ChiboError as exc:
             error = exc.message
