@@ -26,6 +26,7 @@ from chibo.meetings import selectors_record as sel
 from chibo.meetings import services_record as services
 from chibo.meetings.access import meeting_or_404
 from chibo.meetings.models import AttendanceStatus, Meeting, MeetingStatus, SelfRating, VoteChoice
+from chibo.orgs.models import OrgVersion
 
 EDITABLE = (MeetingStatus.OPEN, MeetingStatus.CLOSED)
 
@@ -36,6 +37,12 @@ def _editor(request: HttpRequest, meeting_id: int) -> Meeting:
 
 def _can_edit(request: HttpRequest, meeting: Meeting) -> bool:
     return policy_for(request).can(Action.EDIT_MEMBER, org_id=meeting.org_id)
+
+
+def _cell_name(meeting: Meeting) -> str:
+    """The cell's name for the page header (the Organisation row itself only carries a code)."""
+    version = OrgVersion.objects.filter(org_id=meeting.org_id).order_by("-valid_from").first()
+    return version.name if version else ""
 
 
 def _int(value: Any) -> int | None:
@@ -67,6 +74,7 @@ def _attendance_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any
     can_edit = _can_edit(request, meeting)
     context: dict[str, Any] = {
         "meeting": meeting,
+        "cell_name": _cell_name(meeting),
         "att": sel.attendance_view(meeting),
         "can_edit": can_edit,
         "own": sel.own_attendance(meeting, policy.member_id),
@@ -154,7 +162,7 @@ def checkin(request: HttpRequest, meeting_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Đã điểm danh: có mặt."))
             return redirect("meetings:checkin", meeting.pk)
-    context = {"meeting": meeting, "own": sel.own_attendance(meeting, policy.member_id), "code": code[:8], "error": error}
+    context = {"meeting": meeting, "cell_name": _cell_name(meeting), "own": sel.own_attendance(meeting, policy.member_id), "code": code[:8], "error": error}
     return render(request, "meetings/record_checkin.html", context, status=400 if error else 200)
 
 
@@ -206,6 +214,7 @@ def minutes(request: HttpRequest, meeting_id: int) -> HttpResponse:
         meeting.refresh_from_db()
     context = {
         "meeting": meeting,
+        "cell_name": _cell_name(meeting),
         "can_edit": _can_edit(request, meeting) and meeting.status in EDITABLE,
         "can_approve": {r: services.can_approve(actor=request.user, meeting=meeting, as_role=r) for r in services.APPROVE_ROLES},
         "error": error,
@@ -266,6 +275,7 @@ def resolution(request: HttpRequest, meeting_id: int) -> HttpResponse:
     current = sel.resolution_for(meeting)
     context = {
         "meeting": meeting,
+        "cell_name": _cell_name(meeting),
         "resolution": current,
         "form": form,
         "error": error,
@@ -318,6 +328,7 @@ def correction(request: HttpRequest, meeting_id: int) -> HttpResponse:
             return redirect("meetings:correction", meeting.pk)
     context = {
         "meeting": meeting,
+        "cell_name": _cell_name(meeting),
         "targets": sel.correction_targets(meeting),
         "corrections": sel.corrections(meeting),
         "form": form,
@@ -341,6 +352,7 @@ def quality(request: HttpRequest, meeting_id: int) -> HttpResponse:
             return redirect("meetings:quality", meeting.pk)
     context = {
         "meeting": meeting,
+        "cell_name": _cell_name(meeting),
         "quality": sel.quality_for(meeting),
         "streaks": sel.excused_streaks(meeting) if meeting.status in (MeetingStatus.CLOSED, MeetingStatus.APPROVED) else {},
         "can_edit": _can_edit(request, meeting) and meeting.status in (MeetingStatus.CLOSED, MeetingStatus.APPROVED),
