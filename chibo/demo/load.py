@@ -21,6 +21,7 @@ from chibo.core import audit
 from chibo.core.errors import ChiboError
 from chibo.core.models import OPEN
 from chibo.core.text import fold
+from chibo.demo.meetings import load_meetings
 from chibo.demo.personas import DEMO_PASSWORD, PERSONAS
 from chibo.demo.plan import Change, Dissolve, Merge, Move, OrgSpec, Plan
 from chibo.members.models import CommunityPosition, Member, Membership, Position, StatusPeriod
@@ -54,6 +55,9 @@ def load(plan: Plan, *, tree_by_services: bool, log: Callable[[str], None] = lam
         members = _members(plan, orgs, log=log)
         timings["members"] = time.perf_counter() - started - timings["tree"]
         _personas(plan, orgs, members)
+        started_meetings = time.perf_counter()
+        meeting_rows = load_meetings(plan, orgs=orgs, members=members, log=log)
+        timings["meetings"] = time.perf_counter() - started_meetings
         root = orgs[0]
         figures = {
             "scale": plan.scale,
@@ -61,6 +65,8 @@ def load(plan: Plan, *, tree_by_services: bool, log: Callable[[str], None] = lam
             "today": plan.today.isoformat(),
             "organisations": len(orgs),
             "members": len(members),
+            "meetings": meeting_rows.get("meetings.Meeting", 0),
+            "attendance": meeting_rows.get("meetings.Attendance", 0),
         }
         audit.record(
             actor=None,

@@ -1,0 +1,150 @@
+"""Demo meetings (`chibo demo`): 24 months per cell, the coming meeting, and statistics that match the rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Count
+
+from chibo.accounts.models import User
+from chibo.core.access import today
+from chibo.demo.build import build
+from chibo.demo.meetings import window
+from chibo.meetings import rules
+from chibo.meetings import selectors_record as sel
+from chibo.meetings.models import (
+    REGULAR_KINDS,
+    Attendance,
+    Meeting,
+    MeetingStatus,
+    QualityAssessment,
+    Resolution,
+    UpperAssignment,
+    Vote,
+)
+from chibo.meetings.selectors_stats import HELD_STATUSES, month_end, total_figures
+from chibo.members.models import Membership, StatusPeriod
+from chibo.orgs.models import CELL_KINDS
+from chibo.orgs.selectors import versions_on
+
+
+@pytest.fixture
+def district(db):
+    build(scale="district", seed=1)
+
+
+def test_every_active_cell_has_24_months_of_meetings(district):
+    months, coming = window(today(), 24)
+    cells = set(versions_on(today()).filter(kind__in=CELL_KINDS).values_list("org_id", flat=True))
+    by_cell: dict[int, set[dt.date]] = defaultdict(set)
+    for org_id, month in Meeting.objects.filter(kind__in=REGULAR_KINDS).values_list("org_id", "month"):
+        by_cell[org_id].add(month)
+    assert set(by_cell) >= cells
+    for org_id in cells:
+        held = by_cell[org_id]
+        assert held <= set(months) | {coming}, org_id
+        assert len(held & set(months)) >= 21, (org_id, len(held))  # a few cells miss a month
+    assert min(m for ms in by_cell.values() for m in ms) == months[0]
+    # Past meetings are approved; a thematic or combined meeting most quarters; a few moved, a few late.
+    past = Meeting.objects.filter(month__lte=months[-1])
+    assert not past.exclude(status=MeetingStatus.APPROVED).exists()
+    assert past.filter(kind__in=["thematic", "combined"]).values("org_id").distinct().count() >= 0.85 * len(cells)
+    assert past.exclude(moved_reason="").exists() and past.filter(published_late=True).exists()
+    assert UpperAssignment.objects.filter(attended=True).count() >= 0.25 * past.filter(kind__in=REGULAR_KINDS).count()
+
+
+def test_attendance_follows_membership_and_status(district):
+    rows = list(
+        Attendance.objects.select_related("meeting").filter(meeting__status=MeetingStatus.APPROVED).order_by("id")[::37]
+    )
+    assert rows
+    for row in rows:
+        day = row.meeting.starts_at.astimezone(dt.timezone(dt.timedelta(hours=7))).date()
+        assert Membership.objects.filter(member_id=row.member_id, org_id=row.meeting.org_id, valid_from__lte=day, valid_to__gt=day).exists()
+        status = StatusPeriod.objects.get(member_id=row.member_id, valid_from__lte=day, valid_to__gt=day).status
+        assert row.standing == status
+    counts = dict(Attendance.objects.values_list("status").annotate(n=Count("id")))
+    expected = Attendance.objects.filter(standing__in=["official", "probationary"])
+    rate = expected.filter(status="present").count() / expected.count()
+    assert 0.86 <= rate <= 0.96
+    assert counts["excused"] > 10 * counts.get("unexcused", 0) > 0
+    assert Attendance.objects.filter(standing="temp_out", status="").exists()
+
+
+def test_resolutions_votes_and_quality_follow_the_rules(district):
+    for resolution in Resolution.objects.select_related("meeting").order_by("id")[::53]:
+        meeting = resolution.meeting
+        rows = {r.member_id: r for r in sel.rule_rows(meeting)}
+        voters = set(Vote.objects.filter(resolution=resolution).values_list("member_id", flat=True))
+        assert all(rules.can_vote(rows[m]) for m in voters)
+        validity = rules.validity(rows.values())
+        assert resolution.vote_base == validity.base
+        assert resolution.adopted == rules.adopted(agree=resolution.votes_agree, base=validity.base)
+        quality = QualityAssessment.objects.get(meeting=meeting)
+        q = rules.quality(rows.values(), excused_streaks=sel.excused_streaks(meeting))
+        assert (quality.attendance_rate, quality.attendance_ok, quality.no_unexcused, quality.no_repeat_excused) == (
+            q.attendance_rate, q.attendance_ok, q.no_unexcused, q.no_repeat_excused,
+        )
+    assert Resolution.objects.filter(adopted=True).count() >= 0.98 * Resolution.objects.count()
+    # Numbered within the term: unique, consecutive in date order, from 01 in the 2025–2030 term.
+    by_term: dict[int, list[int]] = defaultdict(list)
+    for term_id, number in Resolution.objects.order_by("meeting__starts_at").values_list("term_id", "number"):
+        by_term[term_id].append(number)
+    for numbers in by_term.values():
+        assert numbers == list(range(numbers[0], numbers[0] + len(numbers)))
+    assert Resolution.objects.filter(term__name="2025–2030", number=1).exists()
+
+
+def test_the_persona_cell_has_its_coming_meeting_published(district):
+    _months, coming = window(today(), 24)
+    bithu = User.objects.get(username="bithu")
+    cell = bithu.grants.get().org
+    meeting = Meeting.objects.get(org=cell, month=coming)
+    assert meeting.status == MeetingStatus.PUBLISHED
+    assert meeting.starts_at.date() >= today() - dt.timedelta(days=1) and meeting.checkin_code and meeting.draft_resolution
+    assert meeting.agenda.count() >= 8 and meeting.chair_id == bithu.member_id
+    assert not meeting.attendance.exists()
+    canboxa = User.objects.get(username="canboxa")
+    months = set(UpperAssignment.objects.filter(attendee=canboxa, cell=cell).values_list("month", flat=True))
+    assert coming in months and len(months) >= 4
+
+
+def test_month_statistics_match_the_rows(district):
+    months, _coming = window(today(), 24)
+    month = months[-3]
+    on = month_end(month)
+    root = versions_on(on).get(parent__isnull=True)
+    figures = total_figures(path=root.path, month=month, on=on)
+    cells = set(versions_on(on).filter(kind__in=CELL_KINDS).values_list("org_id", flat=True))
+    meetings = Meeting.objects.filter(month=month, org_id__in=cells).exclude(kind="committee")
+    held = meetings.filter(status__in=HELD_STATUSES)
+    att = Attendance.objects.filter(meeting__in=held)
+    expected = att.filter(standing__in=["official", "probationary"])
+    assert figures.cells_expected == len(cells)
+    assert figures.cells_met == held.filter(kind__in=REGULAR_KINDS).values("org_id").distinct().count() > 0.95 * len(cells)
+    assert figures.meetings == meetings.count() and figures.meetings_held == held.count()
+    assert figures.expected == expected.count() and figures.present == expected.filter(status="present").count()
+    assert figures.absent_excused == att.filter(status="excused").count()
+    assert figures.absent_without_reason == att.filter(status="unexcused").count()
+    assert figures.published_late == meetings.filter(published_late=True).count()
+    assert figures.cells_upper_attended == UpperAssignment.objects.filter(month=month, attended=True, cell_id__in=cells).values("cell_id").distinct().count()
+    assert figures.quality_assessed == QualityAssessment.objects.filter(meeting__in=meetings).count() == meetings.count()
+
+    out = StringIO()
+    call_command("stats", "--json", "--month", f"{month:%Y-%m}", stdout=out)
+    data = json.loads(out.getvalue())["meetings"]
+    assert data["cells_met"] == figures.cells_met and data["present"] == figures.present and data["expected"] == figures.expected
+
+
+def test_a_small_province_includes_meetings(db):
+    build(scale="province", seed=1, factor=0.02)
+    months, _coming = window(today(), 12)
+    assert set(Meeting.objects.values_list("month", flat=True).distinct()) >= set(months)
+    cells = versions_on(today()).filter(kind__in=CELL_KINDS).count()
+    assert Meeting.objects.filter(month=months[-1], kind__in=REGULAR_KINDS).count() > 0.95 * cells
+    assert Attendance.objects.count() > 10 * Meeting.objects.count()
