@@ -18,7 +18,6 @@ from django.db import connection, transaction
 from chibo.accounts import services as account_services
 from chibo.accounts.models import User
 from chibo.core import audit
-from chibo.core.errors import ChiboError
 from chibo.core.models import OPEN
 from chibo.core.text import fold
 from chibo.demo.meetings import load_meetings
@@ -127,52 +126,19 @@ def _merge(plan: Plan, orgs: dict[int, Organisation], op: Merge) -> None:
     target = plan.orgs[op.into]
     sources = [orgs[k] for k in op.sources]
     new = target.key not in orgs
-    try:
-        with transaction.atomic():
-            if new:
-                assert target.parent is not None
-                org = org_services.org_merge(actor=None, sources=sources, on=op.on, name=target.name, parent=orgs[target.parent])
-                Organisation.objects.filter(pk=org.pk).update(code=target.code)
-                org.code = target.code
-                orgs[target.key] = org
-            else:
-                org_services.org_merge(actor=None, sources=sources, on=op.on, into=orgs[target.key])
-    except ChiboError:
-        # org_merge moves member records with memberships_transfer, which accepts only a cell as
-        # the target, so merging two committees fails even when they hold no member records.
-        # The same steps by hand: create the target, move the children, dissolve the sources.
-        _merge_committees(plan, orgs, op)
+    if new:
+        assert target.parent is not None
+        org = org_services.org_merge(actor=None, sources=sources, on=op.on, name=target.name, parent=orgs[target.parent])
+        Organisation.objects.filter(pk=org.pk).update(code=target.code)
+        org.code = target.code
+        orgs[target.key] = org
+    else:
+        org_services.org_merge(actor=None, sources=sources, on=op.on, into=orgs[target.key])
     _change(orgs[target.key], on=op.on, changes=_attributes(target))
 
 
 def _attributes(spec: OrgSpec) -> dict[str, str]:
     return {"kind": spec.kind, "sector": spec.sector, "admin_unit": spec.admin_unit, "area_kind": spec.area_kind, "area_name": spec.area_name}
-
-
-def _merge_committees(plan: Plan, orgs: dict[int, Organisation], op: Merge) -> None:
-    target = plan.orgs[op.into]
-    if target.key not in orgs:
-        assert target.parent is not None
-        orgs[target.key] = org_services.org_create(
-            actor=None, name=target.name, kind=target.kind, parent=orgs[target.parent], on=op.on,
-            sector=target.sector, admin_unit=target.admin_unit, area_kind=target.area_kind,
-            area_name=target.area_name, code=target.code,
-        )
-    into = orgs[target.key]
-    names = []
-    for key in op.sources:
-        source = orgs[key]
-        names.append(OrgVersion.objects.get(org=source, valid_to=OPEN).name)
-        for child in OrgVersion.objects.filter(parent=source, valid_to=OPEN).select_related("org").order_by("org_id"):
-            org_services.org_move(actor=None, org=child.org, new_parent=into, on=op.on)
-        org_services.org_dissolve(actor=None, org=source, on=op.on, merged_into=into)
-    audit.record(
-        actor=None,
-        verb="org.merge",
-        obj=into,
-        summary=f"Hợp nhất {', '.join(names)} vào {OrgVersion.objects.get(org=into, valid_to=OPEN).name}",
-        after={"sources": [orgs[k].pk for k in op.sources], "on": op.on},
-    )
 
 
 def _tree_bulk(plan: Plan) -> dict[int, Organisation]:
