@@ -124,6 +124,12 @@ if DATABASE_URL:
             "CHIBO_PG_OPTIONS", "-c pg_trgm.word_similarity_threshold=0.75 -c random_page_cost=1.1"
         )
         DATABASES["default"].setdefault("TEST", {})["NAME"] = os.getenv("CHIBO_TEST_DATABASE_NAME", "test_chibo")
+        # The few statements of the check-in hot path (chibo.core.rows.execute) are prepared once per
+        # connection; Django's own queries are not (client-side binding). A pooler in transaction
+        # mode that cannot keep prepared statements needs CHIBO_PG_PREPARE=false.
+        CHIBO_PG_PREPARE = envbool("CHIBO_PG_PREPARE", "true")
+        if CHIBO_PG_PREPARE:
+            DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 5
 else:
     sqlite_path = Path(os.getenv("CHIBO_SQLITE_PATH", str(VAR_DIR / "chibo.sqlite3")))
     sqlite_path.parent.mkdir(parents=True, exist_ok=True)
@@ -142,6 +148,8 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["chibo.accounts.backends.Backend"]
+SESSION_ENGINE = "chibo.accounts.sessions"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"

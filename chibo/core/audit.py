@@ -6,9 +6,17 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
+from django.utils import timezone
 
 from chibo.core.models import AuditEvent
+from chibo.core.rows import execute
+
+_INSERT_FIELDS = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
+_INSERT_SQL = (
+    f"INSERT INTO {AuditEvent._meta.db_table} ({', '.join(str(f.column) for f in _INSERT_FIELDS)})"  # noqa: S608 - model columns
+    f" VALUES ({', '.join(['%s'] * len(_INSERT_FIELDS))})"
+)
 
 
 def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
@@ -43,9 +51,9 @@ def record(
 ) -> AuditEvent:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit rows must be written inside the change's transaction")
-    actor_id = getattr(actor, "pk", None)
-    return AuditEvent.objects.create(
-        actor_id=actor_id,
+    event = AuditEvent(
+        at=timezone.now(),
+        actor_id=getattr(actor, "pk", None),
         verb=verb,
         object_type=obj._meta.label_lower,
         object_id=obj.pk,
@@ -53,6 +61,10 @@ def record(
         before={k: jsonable(v) for k, v in (before or {}).items()},
         after={k: jsonable(v) for k, v in (after or {}).items()},
     )
+    # One plain INSERT (every check-in writes one): the fields' own conversions, no query building.
+    values = [f.get_db_prep_save(getattr(event, f.attname), connection) for f in _INSERT_FIELDS]
+    execute(_INSERT_SQL, values)
+    return event
 
 
 def record_many(*, actor: Any, verb: str, objs: list[models.Model], summary: str, before: dict[str, Any] | None = None, after: dict[str, Any] | None = None) -> None:

@@ -15,7 +15,8 @@ CSRF token (cookie and form field), each member once. A 302 back to the check-in
 
 Afterwards the database must hold exactly the acknowledged check-ins: the set of (meeting, member)
 answered with success is compared with the attendance rows of the bench meetings with status present
-and source self. The bench rows stay in the database (the meetings' topic starts with "[bench]").
+and source self, and with the meetings' stored present counts. Afterwards the bench removes what it
+wrote (meetings, attendance, receipts, their audit rows, bench sessions, grants and users).
 The statistics page of the root for a past month is timed with django.test.Client like `bench registry`.
 """
 
@@ -31,6 +32,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -71,6 +73,7 @@ def setup(*, cells: int, log: Callable[[str], None]) -> dict[str, Any]:
     from chibo.core.access import today
     from chibo.core.models import OPEN
     from chibo.meetings.models import Attendance, Meeting, MeetingKind, MeetingStatus
+    from chibo.meetings.services_record import refresh_attendance_counts
     from chibo.members.models import Membership
     from chibo.orgs.models import CELL_KINDS, OrgVersion
 
@@ -111,6 +114,7 @@ def setup(*, cells: int, log: Callable[[str], None]) -> dict[str, Any]:
                 """,  # noqa: S608 - placeholders only
                 [day, day, day, day, *ids],
             )
+        refresh_attendance_counts(meeting_ids=ids)
         rows = list(
             Attendance.objects.filter(meeting_id__in=ids, standing__in=["official", "probationary"])
             .values_list("meeting_id", "member_id", "meeting__org_id", "meeting__checkin_code")
@@ -118,6 +122,7 @@ def setup(*, cells: int, log: Callable[[str], None]) -> dict[str, Any]:
         )
         member_ids = [r[1] for r in rows]
         existing = dict(User.objects.filter(member_id__in=member_ids).values_list("member_id", "id"))
+        grants_before = set(Grant.objects.values_list("id", flat=True))
         password = make_password(BENCH_PASSWORD)  # once: every bench user has the same hash
         User.objects.bulk_create(
             [User(username=f"bench-{mid}", password=password, display_name=f"bench {mid}", member_id=mid) for mid in member_ids if mid not in existing],
@@ -145,8 +150,32 @@ def setup(*, cells: int, log: Callable[[str], None]) -> dict[str, Any]:
             sessions.append(Session(session_key=key, session_data=store.encode(data), expire_date=expire))
             work.append([meeting_id, mid, code, key])
         Session.objects.bulk_create(sessions, batch_size=5000)
+        new_grants = [g for g in Grant.objects.filter(user_id__in=users.values()).values_list("id", flat=True) if g not in grants_before]
     log(f"  chuẩn bị: {len(ids)} cuộc họp đang họp, {len(work)} đảng viên đăng nhập ({time.perf_counter() - started:.1f} s)")
-    return {"meetings": ids, "work": work}
+    return {
+        "meetings": ids,
+        "work": work,
+        "sessions": [w[3] for w in work],
+        "grants": new_grants,
+        "users": [users[mid] for mid in users if mid not in existing],
+    }
+
+
+def cleanup(prepared: dict[str, Any]) -> None:
+    """Remove what the bench wrote: its meetings (attendance, receipts), their audit rows, sessions, grants and users."""
+    from django.contrib.sessions.models import Session
+    from django.db import transaction
+
+    from chibo.accounts.models import Grant, User
+    from chibo.core.models import AuditEvent
+    from chibo.meetings.models import Meeting
+
+    with transaction.atomic():
+        AuditEvent.objects.filter(object_type="meetings.meeting", object_id__in=prepared["meetings"]).delete()
+        Meeting.objects.filter(pk__in=prepared["meetings"], topic=BENCH_TOPIC).delete()
+        Session.objects.filter(session_key__in=prepared["sessions"]).delete()
+        Grant.objects.filter(pk__in=prepared["grants"]).delete()
+        User.objects.filter(pk__in=prepared["users"], username__startswith="bench-").delete()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -187,7 +216,9 @@ async def _drive(port: int, work: list[list[Any]], clients: int, seconds: float)
             if time.perf_counter() >= deadline:
                 return
             csrf = secrets.token_hex(16)  # a 32-character secret: cookie and form field
-            body = f"csrfmiddlewaretoken={csrf}&code={code}".encode()
+            # What the phone page's script posts: the code, a fresh client id and the tap time.
+            at = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime()) + "Z"
+            body = f"csrfmiddlewaretoken={csrf}&code={code}&status=present&client_id={uuid.uuid4()}&at={at}".encode()
             request = (
                 f"POST /meetings/{meeting_id}/checkin/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
                 f"Cookie: sessionid={session_key}; csrftoken={csrf}\r\n"
@@ -317,16 +348,28 @@ def stats_page(*, repeat: int) -> dict[str, Any]:
 def run(
     *, seconds: float, clients: int, cells: int, workers: int, threads: int, repeat: int, log: Callable[[str], None] = lambda _m: None,
 ) -> dict[str, Any]:
-    from django.conf import settings
     from django.db import connection
-
-    from chibo.demo.bench import load_average, machine
-    from chibo.meetings.models import Attendance
 
     database_url = os.environ.get("CHIBO_DATABASE_URL", "")
     if connection.vendor != "postgresql" or not database_url:
         raise LookupError("bench checkin cần PostgreSQL (đặt CHIBO_DATABASE_URL).")
     prepared = setup(cells=cells, log=log)
+    try:
+        return _measure(prepared=prepared, seconds=seconds, clients=clients, workers=workers, threads=threads, repeat=repeat, database_url=database_url, log=log)
+    finally:
+        cleanup(prepared)
+
+
+def _measure(
+    *, prepared: dict[str, Any], seconds: float, clients: int, workers: int, threads: int, repeat: int, database_url: str, log: Callable[[str], None],
+) -> dict[str, Any]:
+    from django.conf import settings
+    from django.db import connection
+    from django.db.models import Sum
+
+    from chibo.demo.bench import load_average, machine
+    from chibo.meetings.models import Attendance, Meeting
+
     connection.close()  # the server's workers and the driver get the database to themselves
     port = free_port()
     load_before = load_average()
@@ -355,6 +398,7 @@ def run(
         Attendance.objects.filter(meeting_id__in=prepared["meetings"], status="present", source="self").values_list("meeting_id", "member_id")
     )
     unknown = {(m, p) for m, p in result["unknown"]}
+    stored_present = Meeting.objects.filter(pk__in=prepared["meetings"]).aggregate(n=Sum("n_present"))["n"] or 0
     stats = stats_page(repeat=repeat)
     lat = result["latencies"]
     return {
@@ -378,6 +422,7 @@ def run(
         "lost": len(acked - recorded),
         "extra": len(recorded - acked - unknown),
         "extra_unknown": len((recorded - acked) & unknown),
+        "stored_present": stored_present,
         "stats": stats,
         "load": f"{load_before} → {load_after}",
     }
@@ -386,7 +431,7 @@ def run(
 def table(r: dict[str, Any]) -> str:
     m = r["machine"]
     ok_rate = r["rate"] >= TARGET_RATE and r["p99"] < TARGET_P99_MS
-    exact = r["lost"] == 0 and r["extra"] == 0 and r["duplicated_acks"] == 0
+    exact = r["lost"] == 0 and r["extra"] == 0 and r["duplicated_acks"] == 0 and r["stored_present"] == r["recorded"]
     errors = ", ".join(f"{k}: {v}" for k, v in sorted(r["errors"].items())) or "0"
     lines = [
         f"Máy: {m['nproc']} CPU ({m['cpu']}), RAM {m['ram']}, {m['database']}, Python {m['python']}",
@@ -401,6 +446,7 @@ def table(r: dict[str, Any]) -> str:
         f"| độ trễ lớn nhất ms | {r['max']:.1f} | | |",
         f"| yêu cầu / thành công / lỗi | {r['requests']} / {r['ok']} / {errors} | | |",
         f"| CSDL: dòng có mặt (tự điểm danh) / mất / thừa | {r['recorded']} / {r['lost']} / {r['extra']} | 0 mất, 0 thừa | {'có' if exact else 'KHÔNG'} |",
+        f"| CSDL: số có mặt lưu trên cuộc họp (Meeting.n_present) | {r['stored_present']} | = {r['recorded']} | {'có' if r['stored_present'] == r['recorded'] else 'KHÔNG'} |",
         f"| trang thống kê gốc p50 / p95 ms ({r['stats']['url']}) | {r['stats']['p50']:.1f} / {r['stats']['p95']:.1f} | p95 < {TARGET_STATS_P95_MS:.0f} | {'có' if r['stats']['p95'] < TARGET_STATS_P95_MS else 'KHÔNG'} |",
         "",
         f"Điểm danh: {'đạt' if ok_rate else 'CHƯA ĐẠT'} mục tiêu; CSDL khớp đúng các lần điểm danh được xác nhận: {'có' if exact else 'KHÔNG'}"

@@ -167,7 +167,38 @@ def check_database(*, today: dt.date) -> list[str]:
     if counted == 0 and any(v.sector == "residential" for v in current.values()):
         problem("position", "no residential secretary is a village head")
 
+    # Meetings: the stored attendance counts are the rows' --------------------------------------
+    for text in stored_count_mismatches():
+        problem("meeting", text)
+
     # Audit ---------------------------------------------------------------------------------
     if AuditEvent.objects.filter(verb="demo.load").count() != 1:
         problem("audit", "expected one demo.load event")
     return problems
+
+
+def stored_count_mismatches(*, meeting_ids: list[int] | None = None) -> list[str]:
+    """Meetings whose stored counts (Meeting.n_*) differ from a count of their attendance rows."""
+    from django.db.models import Count, Q
+
+    from chibo.meetings.models import EXPECTED_STANDINGS, Attendance, Meeting
+
+    expected = Q(standing__in=EXPECTED_STANDINGS)
+    rows = Attendance.objects.all() if meeting_ids is None else Attendance.objects.filter(meeting_id__in=meeting_ids)
+    counted = {
+        r["meeting_id"]: (r["e"], r["p"], r["x"], r["u"])
+        for r in rows.values("meeting_id").annotate(
+            e=Count("id", filter=expected),
+            p=Count("id", filter=expected & Q(status="present")),
+            x=Count("id", filter=Q(status="excused")),
+            u=Count("id", filter=Q(status="unexcused")),
+        )
+    }
+    meetings = Meeting.objects.all() if meeting_ids is None else Meeting.objects.filter(pk__in=meeting_ids)
+    out = []
+    for pk, *stored in meetings.values_list("pk", "n_expected", "n_present", "n_excused", "n_unexcused").iterator():
+        if tuple(stored) != counted.get(pk, (0, 0, 0, 0)):
+            out.append(f"meeting {pk}: stored {tuple(stored)}, rows {counted.get(pk, (0, 0, 0, 0))}")
+            if len(out) >= LIMIT:
+                break
+    return out

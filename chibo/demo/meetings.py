@@ -37,6 +37,7 @@ from chibo.demo.plan import Dissolve, Merge, Plan
 from chibo.meetings import rules
 from chibo.meetings.agenda_templates import agenda_for
 from chibo.meetings.models import (
+    EXPECTED_STANDINGS,
     AgendaItem,
     AgendaSection,
     Attendance,
@@ -205,7 +206,7 @@ FIELDS: dict[Any, tuple[str, ...]] = {
     Meeting: (
         "id", "org_id", "kind", "month", "starts_at", "place", "topic", "moved_reason", "status", "published_at",
         "published_late", "draft_resolution", "chair_id", "minute_taker_id", "checkin_code", "opened_at", "closed_at",
-        "approved_at", "created_at",
+        "approved_at", "created_at", "n_expected", "n_present", "n_excused", "n_unexcused",
     ),
     AgendaItem: ("id", "meeting_id", "position", "section", "title", "details", "conclusion"),
     Attendance: ("meeting_id", "member_id", "standing", "status", "reason", "checked_in_at", "source", "client_id"),
@@ -540,6 +541,22 @@ class Generator:
             self.add(UpperAssignment, (self.org_ids[spec.key], month, attendee, None, False, "", "", None))
 
 
+def _add_attendance_counts(tables: Tables) -> None:
+    """Each meeting row gets its stored counts (Meeting.n_*) from its attendance rows, as the services keep them."""
+    counts: dict[int, list[int]] = {}
+    for meeting_id, _member, standing, status, *_rest in tables.rows.get(Attendance, []):
+        c = counts.setdefault(meeting_id, [0, 0, 0, 0])
+        if standing in EXPECTED_STANDINGS:
+            c[0] += 1
+            if status == "present":
+                c[1] += 1
+        if status == "excused":
+            c[2] += 1
+        elif status == "unexcused":
+            c[3] += 1
+    tables.rows[Meeting] = [(*row, *counts.get(row[0], (0, 0, 0, 0))) for row in tables.rows.get(Meeting, [])]
+
+
 def load_meetings(plan: Plan, *, orgs: dict[int, Organisation], members: list[Member], log: Callable[[str], None] = lambda _m: None) -> dict[str, int]:
     """Generate and write the demo meetings of a loaded plan; returns row counts by table."""
     started = time.perf_counter()
@@ -549,6 +566,7 @@ def load_meetings(plan: Plan, *, orgs: dict[int, Organisation], members: list[Me
         light=plan.scale != "district",
     )
     tables = generator.run()
+    _add_attendance_counts(tables)
     log(f"  cuộc họp: kế hoạch {len(tables.rows[Meeting])} cuộc họp, {len(tables.rows[Attendance])} dòng điểm danh ({time.perf_counter() - started:.1f} s)")
     counts: dict[str, int] = {}
     for model in ORDER:

@@ -88,6 +88,14 @@ class Meeting(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     approved_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Attendance counts, kept by services_record.refresh_attendance_counts in the transaction of every
+    # attendance change, so statistics read meetings instead of attendance rows:
+    # expected = official or probationary rows; present = of those, present; excused and
+    # unexcused = rows with that status, whatever the standing.
+    n_expected = models.PositiveIntegerField(default=0)
+    n_present = models.PositiveIntegerField(default=0)
+    n_excused = models.PositiveIntegerField(default=0)
+    n_unexcused = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [
@@ -95,6 +103,7 @@ class Meeting(models.Model):
                 fields=["org", "month"], condition=Q(kind__in=["regular", "combined"]), name="meeting_one_regular_a_month"
             ),
             models.CheckConstraint(condition=Q(month__day=1), name="meeting_month_first_day"),
+            models.CheckConstraint(condition=Q(n_present__lte=F("n_expected")), name="meeting_present_within_expected"),
         ]
         indexes = [
             models.Index(fields=["month", "org"], name="meeting_month_org_idx"),
@@ -176,6 +185,10 @@ class Standing(models.TextChoices):
     SUSPENDED = "suspended", _("Đình chỉ sinh hoạt")
 
 
+# Standings expected at the meeting: the attendance rate counts these rows (rules.attendance_rate).
+EXPECTED_STANDINGS = ("official", "probationary")
+
+
 class Attendance(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="attendance")
@@ -192,6 +205,23 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id}@{self.meeting_id}: {self.status}"
+
+
+class TapReceipt(models.Model):
+    """A tap's client id (one per device action), kept once it was applied or superseded.
+
+    The offline queue may send the same tap again; its client id is recognised here, so it is never
+    applied twice (the database refuses a second receipt with the same id).
+    """
+
+    client_id = models.UUIDField(primary_key=True)
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="+")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    outcome = models.CharField(max_length=16)  # applied | superseded
+    at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.client_id}: {self.outcome}"
 
 
 class Guest(models.Model):

@@ -15,20 +15,24 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chibo.core import audit
-from chibo.core.access import Action, Policy
+from chibo.core import rows as plain
+from chibo.core.access import Action, Policy, today
 from chibo.core.errors import ChiboError
 from chibo.meetings import rules
 from chibo.meetings import selectors_record as sel
 from chibo.meetings.models import (
+    EXPECTED_STANDINGS,
     AgendaItem,
     Attendance,
     AttendanceStatus,
@@ -42,6 +46,7 @@ from chibo.meetings.models import (
     ResolutionItem,
     SelfRating,
     Speech,
+    TapReceipt,
     Vote,
     VoteChoice,
 )
@@ -59,9 +64,26 @@ def _locked(meeting: Meeting) -> None:
         raise ChiboError(_("Biên bản và nghị quyết đã được duyệt và khóa sổ; chỉ có thể đính chính có đánh số."))
 
 
-def _fresh(meeting: Meeting) -> Meeting:
-    """The meeting row, locked for the rest of the transaction."""
-    return Meeting.objects.select_for_update().get(pk=meeting.pk)
+def _fresh(meeting: Meeting | int) -> Meeting:
+    """The meeting row, locked for the rest of the transaction (one plain statement: every tap runs it)."""
+    return _fresh_with_path(meeting, on=None)[0]
+
+
+def _fresh_with_path(meeting: Meeting | int, *, on: dt.date | None) -> tuple[Meeting, str | None]:
+    """The locked meeting row and, when ``on`` is given, its cell's path on that date (for the policy)."""
+    pk = meeting if isinstance(meeting, int) else meeting.pk
+    lock = " FOR UPDATE OF meetings_meeting" if connection.features.has_select_for_update else ""
+    path = (
+        ", (SELECT path FROM orgs_orgversion v WHERE v.org_id = meetings_meeting.org_id AND v.valid_from <= %s AND v.valid_to > %s)"
+        if on is not None
+        else ""
+    )
+    params = [on, on, pk] if on is not None else [pk]
+    found = plain.fetch_one(Meeting, f"SELECT {plain.columns(Meeting)}{path} FROM meetings_meeting WHERE id = %s{lock}", params)  # noqa: S608
+    if found is None:
+        raise Meeting.DoesNotExist
+    meeting_row, extra = found
+    return meeting_row, (extra[0] if extra else None)
 
 
 def _require(meeting: Meeting, *statuses: str) -> None:
@@ -98,6 +120,7 @@ def meeting_open(*, actor: Any, meeting: Meeting) -> Meeting:
         if standing.get(mid) in LISTED_STANDINGS and mid not in existing
     ]
     Attendance.objects.bulk_create(rows)
+    refresh_attendance_counts(meeting_ids=[meeting.pk])
     before = audit.snapshot(meeting, ["status"])
     meeting.status = MeetingStatus.OPEN
     meeting.opened_at = timezone.now()
@@ -114,6 +137,31 @@ def meeting_open(*, actor: Any, meeting: Meeting) -> Meeting:
 # Attendance -------------------------------------------------------------------------------------
 
 
+def refresh_attendance_counts(*, meeting_ids: Iterable[int]) -> None:
+    """Recount the meetings' stored attendance figures from their rows, in one statement.
+
+    Called in the transaction of every change to attendance rows, so ``Meeting.n_*`` always agree
+    with the rows (the statistics read them instead of the rows). Plain SQL, the same on SQLite and
+    PostgreSQL: it runs on every check-in of a meeting day, where building the ORM's subqueries
+    cost more than the statement itself.
+    """
+    ids = [int(i) for i in meeting_ids]
+    if not ids:
+        return
+    expected = ", ".join(f"'{s}'" for s in EXPECTED_STANDINGS)
+    marks = ", ".join(["%s"] * len(ids))
+    sql = f"""
+        UPDATE meetings_meeting SET
+          n_expected = (SELECT count(*) FROM meetings_attendance a WHERE a.meeting_id = meetings_meeting.id AND a.standing IN ({expected})),
+          n_present = (SELECT count(*) FROM meetings_attendance a WHERE a.meeting_id = meetings_meeting.id AND a.standing IN ({expected}) AND a.status = %s),
+          n_excused = (SELECT count(*) FROM meetings_attendance a WHERE a.meeting_id = meetings_meeting.id AND a.status = %s),
+          n_unexcused = (SELECT count(*) FROM meetings_attendance a WHERE a.meeting_id = meetings_meeting.id AND a.status = %s)
+        WHERE id IN ({marks})
+    """  # noqa: S608 - constants and placeholders only
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [AttendanceStatus.PRESENT.value, AttendanceStatus.EXCUSED.value, AttendanceStatus.UNEXCUSED.value, *ids])
+
+
 @dataclass(frozen=True)
 class TapResult:
     """The outcome of one tap: applied, duplicate (client_id seen before), superseded (a later tap won)."""
@@ -128,43 +176,98 @@ def _check_status(status: str) -> None:
         raise ChiboError(_("Trạng thái điểm danh không hợp lệ."), field="status")
 
 
-def _seen(client_id: uuid.UUID) -> bool:
-    if Attendance.objects.filter(client_id=client_id).exists():
-        return True
-    from chibo.core.models import AuditEvent
+def _db(model: Any, name: str, value: Any) -> Any:
+    """``value`` as the database stores the model's field (UUIDs and datetimes differ between backends)."""
+    return model._meta.get_field(name).get_db_prep_value(value, connection)
 
-    return AuditEvent.objects.filter(verb="attendance.mark", object_type="meetings.meeting", after__client_id=str(client_id)).exists()
+
+def _claim(client_id: uuid.UUID | None, *, meeting_id: int, member_id: int | None, at: dt.datetime) -> bool:
+    """Write the tap's receipt; False when its client id was seen before (the tap is a duplicate).
+
+    One statement: the database's key on the client id decides, also between concurrent requests.
+    """
+    if client_id is None:
+        return True
+    inserted = plain.execute(
+        "INSERT INTO meetings_tapreceipt (client_id, meeting_id, member_id, outcome, at) VALUES (%s, %s, %s, %s, %s)"
+        " ON CONFLICT (client_id) DO NOTHING",
+        [_db(TapReceipt, "client_id", client_id), meeting_id, member_id or 0, "applied", _db(TapReceipt, "at", at)],
+    )
+    return bool(inserted)
+
+
+def _duplicate(meeting_id: int, member_id: int | None) -> TapResult:
+    return TapResult("duplicate", Attendance.objects.filter(meeting_id=meeting_id, member_id=member_id or 0).first())
+
+
+def _count_change(standing: str, old: str, new: str) -> tuple[int, int, int]:
+    """How one row's change of status moves the meeting's (present, excused, unexcused) counts."""
+    change = [0, 0, 0]
+    for status, sign in ((old, -1), (new, 1)):
+        if status == AttendanceStatus.PRESENT and standing in EXPECTED_STANDINGS:
+            change[0] += sign
+        elif status == AttendanceStatus.EXCUSED:
+            change[1] += sign
+        elif status == AttendanceStatus.UNEXCUSED:
+            change[2] += sign
+    return change[0], change[1], change[2]
+
+
+def _tap_time(at: dt.datetime | None) -> dt.datetime:
+    now = timezone.now()
+    if at is None or at > now + dt.timedelta(minutes=5):
+        return now  # a device clock far ahead must not freeze the row
+    return at
 
 
 def _apply_tap(
     *, actor: Any, meeting: Meeting, member_id: int, status: str, reason: str, source: str,
-    client_id: uuid.UUID | None, at: dt.datetime | None,
+    client_id: uuid.UUID | None, at: dt.datetime,
 ) -> TapResult:
+    """One tap on the meeting's row for the member. The caller holds the meeting row's lock and
+    has claimed the tap's receipt.
+
+    The busiest write of a meeting day, so plain statements: the row (with the member's name),
+    its update, the meeting's counts moved by the change (the database refuses a count below 0),
+    and the audit row.
+    """
     _check_status(status)
     if meeting.status not in (MeetingStatus.OPEN, MeetingStatus.CLOSED):
         _require(meeting, MeetingStatus.OPEN)
-    if client_id is not None and _seen(client_id):
-        return TapResult("duplicate", Attendance.objects.filter(meeting=meeting, member_id=member_id).first())
-    row = Attendance.objects.select_for_update().filter(meeting=meeting, member_id=member_id).select_related("member").first()
-    if row is None:
+    found = plain.fetch_one(
+        Attendance,
+        f"SELECT {plain.columns(Attendance)}, members_member.full_name FROM meetings_attendance"  # noqa: S608
+        " JOIN members_member ON members_member.id = meetings_attendance.member_id"
+        " WHERE meetings_attendance.meeting_id = %s AND meetings_attendance.member_id = %s",
+        [meeting.pk, member_id],
+    )
+    if found is None:
         raise ChiboError(_("Đảng viên này không có tên trong danh sách điểm danh của cuộc họp."), field="member")
-    now = timezone.now()
-    at = at or now
-    if at > now + dt.timedelta(minutes=5):
-        at = now  # a device clock far ahead must not freeze the row
+    row, (member_name,) = found
     if row.checked_in_at is not None and at < row.checked_in_at:
+        if client_id is not None:
+            plain.execute("UPDATE meetings_tapreceipt SET outcome = %s WHERE client_id = %s", ["superseded", _db(TapReceipt, "client_id", client_id)])
         return TapResult("superseded", row)
     reason = (reason or "").strip()[:300]
     before = {"member": member_id, "status": row.status, "reason": row.reason}
+    present, excused, unexcused = _count_change(row.standing, row.status, status)
     row.status = status
     row.reason = reason if status != AttendanceStatus.PRESENT else ""
     row.checked_in_at = at  # the time of the tap that decided the row (later taps win)
     row.source = source
     row.client_id = client_id
-    row.save(update_fields=["status", "reason", "checked_in_at", "source", "client_id"])
+    plain.execute(
+        "UPDATE meetings_attendance SET status = %s, reason = %s, checked_in_at = %s, source = %s, client_id = %s WHERE id = %s",
+        [row.status, row.reason, _db(Attendance, "checked_in_at", at), source, _db(Attendance, "client_id", client_id), row.pk],
+    )
+    if present or excused or unexcused:
+        plain.execute(
+            "UPDATE meetings_meeting SET n_present = n_present + %s, n_excused = n_excused + %s, n_unexcused = n_unexcused + %s WHERE id = %s",
+            [present, excused, unexcused, meeting.pk],
+        )
     audit.record(
         actor=actor, verb="attendance.mark", obj=meeting,
-        summary=_("Điểm danh %(name)s: %(status)s") % {"name": row.member.full_name, "status": row.get_status_display()},
+        summary=_("Điểm danh %(name)s: %(status)s") % {"name": member_name, "status": row.get_status_display()},
         before=before,
         after={"member": member_id, "status": status, "reason": row.reason, "source": source, "client_id": str(client_id) if client_id else None, "at": at},
     )
@@ -173,32 +276,51 @@ def _apply_tap(
     return TapResult("applied", row)
 
 
-@transaction.atomic
 def attendance_mark(
     *, actor: Any, meeting: Meeting, member_id: int, status: str, reason: str = "",
     client_id: uuid.UUID | None = None, at: dt.datetime | None = None, source: str = "secretary",
 ) -> TapResult:
     """The secretary's tap: present, absent with reason, absent without reason."""
-    meeting = _fresh(meeting)
-    return _apply_tap(actor=actor, meeting=meeting, member_id=member_id, status=status, reason=reason, source=source, client_id=client_id, at=at)
+    tapped = _tap_time(at)
+    with transaction.atomic():
+        meeting = _fresh(meeting)
+        if not _claim(client_id, meeting_id=meeting.pk, member_id=member_id, at=tapped):
+            return _duplicate(meeting.pk, member_id)
+        return _apply_tap(actor=actor, meeting=meeting, member_id=member_id, status=status, reason=reason, source=source, client_id=client_id, at=tapped)
 
 
-@transaction.atomic
-def self_checkin(*, actor: Any, meeting: Meeting, code: str, client_id: uuid.UUID | None = None, at: dt.datetime | None = None, source: str = "self") -> TapResult:
-    """A member checks themselves in with the meeting's code while the meeting is open."""
-    meeting = _fresh(meeting)
-    if client_id is not None and _seen(client_id):
-        return TapResult("duplicate", Attendance.objects.filter(meeting=meeting, member_id=getattr(actor, "member_id", None) or 0).first())
-    queued_while_open = at is not None and meeting.closed_at is not None and at <= meeting.closed_at and meeting.status == MeetingStatus.CLOSED
-    if meeting.status != MeetingStatus.OPEN and not queued_while_open:
-        raise ChiboError(_("Chỉ tự điểm danh được khi cuộc họp đang diễn ra."))
+def self_checkin(
+    *, actor: Any, meeting: Meeting | int, code: str, client_id: uuid.UUID | None = None, at: dt.datetime | None = None,
+    source: str = "self", policy: Policy | None = None,
+) -> TapResult:
+    """A member checks themselves in with the meeting's code while the meeting is open.
+
+    A meeting out of the actor's scope (or missing) raises Http404 before anything else is said
+    about it, as every page does. Statements: the meeting (locked) with its cell's path for the
+    policy, the receipt, then those of ``_apply_tap``. A refusal raises ChiboError, which rolls the
+    receipt back with the rest.
+    """
     member_id = getattr(actor, "member_id", None)
-    if not member_id:
-        raise ChiboError(_("Tài khoản của bạn chưa gắn với đảng viên nào."))
-    code = (code or "").strip()
-    if not meeting.checkin_code or not secrets.compare_digest(code.encode(), meeting.checkin_code.encode()):
-        raise ChiboError(_("Mã điểm danh không đúng."), field="code")
-    return _apply_tap(actor=actor, meeting=meeting, member_id=member_id, status=AttendanceStatus.PRESENT, reason="", source=source, client_id=client_id, at=at)
+    policy = policy or Policy(actor)
+    tapped = _tap_time(at)
+    with transaction.atomic():
+        try:
+            meeting, path = _fresh_with_path(meeting, on=today())
+        except Meeting.DoesNotExist:
+            raise Http404 from None
+        if path is None or not policy.allows(Action.VIEW_ORG, org_id=meeting.org_id, path=path):
+            raise Http404
+        if not _claim(client_id, meeting_id=meeting.pk, member_id=member_id, at=tapped):
+            return _duplicate(meeting.pk, member_id)  # (a refusal below rolls the receipt back)
+        queued_while_open = at is not None and meeting.closed_at is not None and at <= meeting.closed_at and meeting.status == MeetingStatus.CLOSED
+        if meeting.status != MeetingStatus.OPEN and not queued_while_open:
+            raise ChiboError(_("Chỉ tự điểm danh được khi cuộc họp đang diễn ra."))
+        if not member_id:
+            raise ChiboError(_("Tài khoản của bạn chưa gắn với đảng viên nào."))
+        code = (code or "").strip()
+        if not meeting.checkin_code or not secrets.compare_digest(code.encode(), meeting.checkin_code.encode()):
+            raise ChiboError(_("Mã điểm danh không đúng."), field="code")
+        return _apply_tap(actor=actor, meeting=meeting, member_id=member_id, status=AttendanceStatus.PRESENT, reason="", source=source, client_id=client_id, at=tapped)
 
 
 def _parse_at(value: Any) -> dt.datetime | None:
@@ -245,7 +367,7 @@ def sync_taps(*, actor: Any, items: list[Any]) -> list[dict[str, Any]]:
                     reason=str(item.get("reason", "")), client_id=client_id, at=at, source="offline",
                 )
             elif member_id == policy.member_id and status == AttendanceStatus.PRESENT:
-                tap = self_checkin(actor=actor, meeting=meeting, code=str(item.get("code", "")), client_id=client_id, at=at, source="offline")
+                tap = self_checkin(actor=actor, meeting=meeting, code=str(item.get("code", "")), client_id=client_id, at=at, source="offline", policy=policy)
             else:
                 result.update(outcome="not_found", message=_("Không tìm thấy cuộc họp."))
                 results.append(result)

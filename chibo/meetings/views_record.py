@@ -149,19 +149,24 @@ def guests(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 @login_required
 def checkin(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    """A member's own check-in with the meeting code (typed, or from the QR code's link)."""
+    """A member's own check-in with the meeting code (typed, or from the QR code's link).
+
+    The POST is the busiest request of a meeting day: the service locks the meeting, asks the
+    policy and records the tap; the page (with its reads) is built only to show it or an error.
+    """
     policy = policy_for(request)
-    meeting = meeting_or_404(policy, meeting_id)
     error = ""
     code = request.POST.get("code") or request.GET.get("code", "")
     if request.method == "POST":
         try:
-            services.self_checkin(actor=request.user, meeting=meeting, code=code, client_id=_uuid(request.POST.get("client_id")))
+            services.self_checkin(actor=request.user, meeting=meeting_id, code=code, client_id=_uuid(request.POST.get("client_id")), policy=policy)
         except ChiboError as exc:
             error = exc.message
         else:
-            messages.success(request, _("Đã điểm danh: có mặt."))
-            return redirect("meetings:checkin", meeting.pk)
+            # No flash message: the page itself says "checked in", and the hot path of a meeting
+            # day writes nothing to the session.
+            return redirect("meetings:checkin", meeting_id)
+    meeting = meeting_or_404(policy, meeting_id)
     context = {"meeting": meeting, "cell_name": _cell_name(meeting), "own": sel.own_attendance(meeting, policy.member_id), "code": code[:8], "error": error}
     return render(request, "meetings/record_checkin.html", context, status=400 if error else 200)
 

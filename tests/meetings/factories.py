@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from chibo.core.models import OPEN
 from chibo.meetings.models import Attendance, CellTerm, Meeting, MeetingKind, MeetingStatus
+from chibo.meetings.services_record import refresh_attendance_counts
 from chibo.members.models import Membership, StatusPeriod
 from chibo.orgs.models import Organisation
 
@@ -32,7 +33,9 @@ def add_attendance(meeting: Meeting, statuses: dict[int, str] | None = None) -> 
         for mid in member_ids
         if standing.get(mid) in ("official", "probationary", "exempted", "temp_out")
     ]
-    return Attendance.objects.bulk_create(rows)
+    created = Attendance.objects.bulk_create(rows)
+    refresh_attendance_counts(meeting_ids=[meeting.pk])  # as meeting_open does
+    return created
 
 
 __all__ = ["OPEN", "add_attendance", "make_meeting", "make_term"]
