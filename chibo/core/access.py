@@ -41,6 +41,9 @@ _ROLE_ACTIONS: dict[str, set[Action]] = {
 _SUBTREE_ROLES = {"secretary", "staff"}
 
 
+GRANTS_SQL = "SELECT role, org_id FROM accounts_grant WHERE user_id = %s"
+
+
 def today() -> dt.date:
     return timezone.localdate()
 
@@ -53,8 +56,15 @@ class Policy:
     def _grants(self) -> list[tuple[str, int | None]]:
         if not getattr(self.user, "is_authenticated", False):
             return []
-        rows = execute("SELECT role, org_id FROM accounts_grant WHERE user_id = %s", [self.user.pk], fetch="all")  # on every request
-        return [(role, org_id) for role, org_id in rows]
+        return [(role, org_id) for role, org_id in execute(GRANTS_SQL, [self.user.pk], fetch="all")]  # on every request
+
+    def needs_grants(self) -> bool:
+        """True when the grants are still to be read: a hot path may read them with its own
+        statements (``GRANTS_SQL`` with the user's id) and hand them over with :meth:`load_grants`."""
+        return "_grants" not in self.__dict__ and bool(getattr(self.user, "is_authenticated", False))
+
+    def load_grants(self, rows: list[tuple[str, int | None]]) -> None:
+        self.__dict__["_grants"] = [(role, org_id) for role, org_id in rows]
 
     @cached_property
     def is_admin(self) -> bool:

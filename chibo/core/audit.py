@@ -6,10 +6,11 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from chibo.core.models import AuditEvent
+from chibo.core.rows import db as rows_db
 from chibo.core.rows import execute
 
 _INSERT_FIELDS = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
@@ -62,8 +63,9 @@ def record(
         after={k: jsonable(v) for k, v in (after or {}).items()},
     )
     # One plain INSERT (every check-in writes one): the fields' own conversions, no query building.
-    values = [f.get_db_prep_save(getattr(event, f.attname), connection) for f in _INSERT_FIELDS]
-    execute(_INSERT_SQL, values)
+    conn = rows_db()
+    values = [f.get_db_prep_save(getattr(event, f.attname), conn) for f in _INSERT_FIELDS]
+    execute(_INSERT_SQL, values, fetch="none")
     return event
 
 

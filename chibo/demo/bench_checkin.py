@@ -17,7 +17,8 @@ Afterwards the database must hold exactly the acknowledged check-ins: the set of
 answered with success is compared with the attendance rows of the bench meetings with status present
 and source self, and with the meetings' stored present counts. Afterwards the bench removes what it
 wrote (meetings, attendance, receipts, their audit rows, bench sessions, grants and users).
-The statistics page of the root for a past month is timed with django.test.Client like `bench registry`.
+The statistics page of the root for the last month is timed first, on the quiet dataset, with
+django.test.Client like `bench registry`.
 """
 
 from __future__ import annotations
@@ -176,6 +177,23 @@ def cleanup(prepared: dict[str, Any]) -> None:
         Session.objects.filter(session_key__in=prepared["sessions"]).delete()
         Grant.objects.filter(pk__in=prepared["grants"]).delete()
         User.objects.filter(pk__in=prepared["users"], username__startswith="bench-").delete()
+    vacuum()
+
+
+# The tables a bench run writes to; vacuumed afterwards (and before timing the statistics page),
+# since a server with autovacuum off, like this benchmark machine's, would keep every dead row.
+TOUCHED = (
+    "meetings_meeting", "meetings_attendance", "meetings_tapreceipt", "core_auditevent",
+    "django_session", "accounts_user", "accounts_grant",
+)  # fmt: skip
+
+
+def vacuum() -> None:
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"VACUUM (ANALYZE) {', '.join(TOUCHED)}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -202,8 +220,25 @@ async def _read_response(reader: asyncio.StreamReader) -> tuple[int, dict[str, s
     return status, headers
 
 
+def _requests(port: int, work: list[list[Any]]) -> list[tuple[int, int, bytes]]:
+    """Every request, built before the clock starts so the driver spends its time sending them."""
+    at = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime()) + "Z"
+    out = []
+    for meeting_id, member_id, code, session_key in work:
+        csrf = secrets.token_hex(16)  # a 32-character secret: cookie and form field
+        # What the phone page's script posts: the code, a fresh client id and the tap time.
+        body = f"csrfmiddlewaretoken={csrf}&code={code}&status=present&client_id={uuid.uuid4()}&at={at}".encode()
+        head = (
+            f"POST /meetings/{meeting_id}/checkin/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+            f"Cookie: sessionid={session_key}; csrftoken={csrf}\r\n"
+            f"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {len(body)}\r\n\r\n"
+        ).encode()
+        out.append((meeting_id, member_id, head + body))
+    return out
+
+
 async def _drive(port: int, work: list[list[Any]], clients: int, seconds: float) -> dict[str, Any]:
-    queue = iter(work)
+    queue = iter(_requests(port, work))
     deadline = time.perf_counter() + seconds
     latencies: list[float] = []
     acked: list[list[int]] = []
@@ -212,18 +247,9 @@ async def _drive(port: int, work: list[list[Any]], clients: int, seconds: float)
 
     async def client() -> None:
         reader = writer = None
-        for meeting_id, member_id, code, session_key in queue:
+        for meeting_id, member_id, request in queue:
             if time.perf_counter() >= deadline:
                 return
-            csrf = secrets.token_hex(16)  # a 32-character secret: cookie and form field
-            # What the phone page's script posts: the code, a fresh client id and the tap time.
-            at = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime()) + "Z"
-            body = f"csrfmiddlewaretoken={csrf}&code={code}&status=present&client_id={uuid.uuid4()}&at={at}".encode()
-            request = (
-                f"POST /meetings/{meeting_id}/checkin/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
-                f"Cookie: sessionid={session_key}; csrftoken={csrf}\r\n"
-                f"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {len(body)}\r\n\r\n"
-            ).encode() + body
             started = time.perf_counter()
             try:
                 if writer is None:
@@ -283,7 +309,7 @@ def start_server(*, port: int, workers: int, threads: int, database_url: str) ->
     }
     cmd = [
         granian, "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
-        "--blocking-threads", str(threads), "--no-ws", "--log-level", "warning", "chibo.wsgi:application",
+        "--blocking-threads", str(threads), "--no-ws", "--log-level", "warning", *os.environ.get("CHIBO_BENCH_GRANIAN_ARGS", "").split(), "chibo.wsgi:application",
     ]
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # noqa: S603 - fixed arguments
     deadline = time.monotonic() + 30
@@ -353,15 +379,19 @@ def run(
     database_url = os.environ.get("CHIBO_DATABASE_URL", "")
     if connection.vendor != "postgresql" or not database_url:
         raise LookupError("bench checkin cần PostgreSQL (đặt CHIBO_DATABASE_URL).")
+    # The statistics page first, on the quiet dataset (a page's speed, not the load's aftermath).
+    vacuum()
+    stats = stats_page(repeat=repeat)
     prepared = setup(cells=cells, log=log)
     try:
-        return _measure(prepared=prepared, seconds=seconds, clients=clients, workers=workers, threads=threads, repeat=repeat, database_url=database_url, log=log)
+        result = _measure(prepared=prepared, seconds=seconds, clients=clients, workers=workers, threads=threads, database_url=database_url, log=log)
     finally:
         cleanup(prepared)
+    return {**result, "stats": stats}
 
 
 def _measure(
-    *, prepared: dict[str, Any], seconds: float, clients: int, workers: int, threads: int, repeat: int, database_url: str, log: Callable[[str], None],
+    *, prepared: dict[str, Any], seconds: float, clients: int, workers: int, threads: int, database_url: str, log: Callable[[str], None],
 ) -> dict[str, Any]:
     from django.conf import settings
     from django.db import connection
@@ -399,7 +429,6 @@ def _measure(
     )
     unknown = {(m, p) for m, p in result["unknown"]}
     stored_present = Meeting.objects.filter(pk__in=prepared["meetings"]).aggregate(n=Sum("n_present"))["n"] or 0
-    stats = stats_page(repeat=repeat)
     lat = result["latencies"]
     return {
         "machine": machine(),
@@ -423,7 +452,6 @@ def _measure(
         "extra": len(recorded - acked - unknown),
         "extra_unknown": len((recorded - acked) & unknown),
         "stored_present": stored_present,
-        "stats": stats,
         "load": f"{load_before} → {load_after}",
     }
 

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from chibo.core import audit
 from chibo.core import rows as plain
-from chibo.core.access import Action, Policy, today
+from chibo.core.access import GRANTS_SQL, Action, Policy, today
 from chibo.core.errors import ChiboError
 from chibo.meetings import rules
 from chibo.meetings import selectors_record as sel
@@ -66,24 +66,17 @@ def _locked(meeting: Meeting) -> None:
 
 def _fresh(meeting: Meeting | int) -> Meeting:
     """The meeting row, locked for the rest of the transaction (one plain statement: every tap runs it)."""
-    return _fresh_with_path(meeting, on=None)[0]
+    return _fresh_with_path(meeting, on=today())[0]
 
 
-def _fresh_with_path(meeting: Meeting | int, *, on: dt.date | None) -> tuple[Meeting, str | None]:
-    """The locked meeting row and, when ``on`` is given, its cell's path on that date (for the policy)."""
+def _fresh_with_path(meeting: Meeting | int, *, on: dt.date) -> tuple[Meeting, str | None]:
+    """The locked meeting row and its cell's path on ``on`` (for the policy)."""
     pk = meeting if isinstance(meeting, int) else meeting.pk
-    lock = " FOR UPDATE OF meetings_meeting" if connection.features.has_select_for_update else ""
-    path = (
-        ", (SELECT path FROM orgs_orgversion v WHERE v.org_id = meetings_meeting.org_id AND v.valid_from <= %s AND v.valid_to > %s)"
-        if on is not None
-        else ""
-    )
-    params = [on, on, pk] if on is not None else [pk]
-    found = plain.fetch_one(Meeting, f"SELECT {plain.columns(Meeting)}{path} FROM meetings_meeting WHERE id = %s{lock}", params)  # noqa: S608
+    found = plain.fetch_one(Meeting, _MEETING_WITH_PATH_SQL + _for_update(), [on, on, pk])
     if found is None:
         raise Meeting.DoesNotExist
-    meeting_row, extra = found
-    return meeting_row, (extra[0] if extra else None)
+    meeting_row, (path,) = found
+    return meeting_row, path
 
 
 def _require(meeting: Meeting, *statuses: str) -> None:
@@ -178,22 +171,41 @@ def _check_status(status: str) -> None:
 
 def _db(model: Any, name: str, value: Any) -> Any:
     """``value`` as the database stores the model's field (UUIDs and datetimes differ between backends)."""
-    return model._meta.get_field(name).get_db_prep_value(value, connection)
+    return model._meta.get_field(name).get_db_prep_value(value, plain.db())
+
+
+# The receipt of a tap: the database's key on the client id tells a duplicate, also between
+# concurrent requests (the second insert does nothing).
+_CLAIM_SQL = (
+    "INSERT INTO meetings_tapreceipt (client_id, meeting_id, member_id, outcome, at) VALUES (%s, %s, %s, %s, %s)"
+    " ON CONFLICT (client_id) DO NOTHING"
+)
+# The member's row on the meeting's list, with their name (for the audit summary).
+_ATTENDANCE_SQL = (
+    f"SELECT {plain.columns(Attendance)}, members_member.full_name FROM meetings_attendance"  # noqa: S608 - model columns
+    " JOIN members_member ON members_member.id = meetings_attendance.member_id"
+    " WHERE meetings_attendance.meeting_id = %s AND meetings_attendance.member_id = %s"
+)
+# The meeting with its cell's path on a date (for the policy): dates, then the meeting's id.
+_MEETING_WITH_PATH_SQL = (
+    f"SELECT {plain.columns(Meeting)}, (SELECT path FROM orgs_orgversion v WHERE v.org_id = meetings_meeting.org_id"  # noqa: S608
+    " AND v.valid_from <= %s AND v.valid_to > %s) FROM meetings_meeting WHERE id = %s"
+)
+
+
+def _for_update() -> str:
+    return " FOR UPDATE OF meetings_meeting" if connection.features.has_select_for_update else ""
+
+
+def _claim_params(client_id: uuid.UUID | None, meeting_id: int, member_id: int | None, at: dt.datetime) -> list[Any]:
+    return [_db(TapReceipt, "client_id", client_id), meeting_id, member_id or 0, "applied", _db(TapReceipt, "at", at)]
 
 
 def _claim(client_id: uuid.UUID | None, *, meeting_id: int, member_id: int | None, at: dt.datetime) -> bool:
-    """Write the tap's receipt; False when its client id was seen before (the tap is a duplicate).
-
-    One statement: the database's key on the client id decides, also between concurrent requests.
-    """
+    """Write the tap's receipt; False when its client id was seen before (the tap is a duplicate)."""
     if client_id is None:
         return True
-    inserted = plain.execute(
-        "INSERT INTO meetings_tapreceipt (client_id, meeting_id, member_id, outcome, at) VALUES (%s, %s, %s, %s, %s)"
-        " ON CONFLICT (client_id) DO NOTHING",
-        [_db(TapReceipt, "client_id", client_id), meeting_id, member_id or 0, "applied", _db(TapReceipt, "at", at)],
-    )
-    return bool(inserted)
+    return bool(plain.execute(_CLAIM_SQL, _claim_params(client_id, meeting_id, member_id, at)))
 
 
 def _duplicate(meeting_id: int, member_id: int | None) -> TapResult:
@@ -222,31 +234,25 @@ def _tap_time(at: dt.datetime | None) -> dt.datetime:
 
 def _apply_tap(
     *, actor: Any, meeting: Meeting, member_id: int, status: str, reason: str, source: str,
-    client_id: uuid.UUID | None, at: dt.datetime,
+    client_id: uuid.UUID | None, at: dt.datetime, found: tuple[Attendance, tuple[Any, ...]] | None,
 ) -> TapResult:
-    """One tap on the meeting's row for the member. The caller holds the meeting row's lock and
-    has claimed the tap's receipt.
+    """One tap on the member's row, ``found`` with ``_ATTENDANCE_SQL``. The caller holds the
+    meeting row's lock, has claimed the tap's receipt, and re-assesses a closed meeting's quality.
 
-    The busiest write of a meeting day, so plain statements: the row (with the member's name),
-    its update, the meeting's counts moved by the change (the database refuses a count below 0),
-    and the audit row.
+    The busiest write of a meeting day, so plain statements sent together: the row's update, the
+    meeting's counts moved by the change (the database refuses a count below 0) and the audit row.
     """
     _check_status(status)
     if meeting.status not in (MeetingStatus.OPEN, MeetingStatus.CLOSED):
         _require(meeting, MeetingStatus.OPEN)
-    found = plain.fetch_one(
-        Attendance,
-        f"SELECT {plain.columns(Attendance)}, members_member.full_name FROM meetings_attendance"  # noqa: S608
-        " JOIN members_member ON members_member.id = meetings_attendance.member_id"
-        " WHERE meetings_attendance.meeting_id = %s AND meetings_attendance.member_id = %s",
-        [meeting.pk, member_id],
-    )
     if found is None:
         raise ChiboError(_("Đảng viên này không có tên trong danh sách điểm danh của cuộc họp."), field="member")
     row, (member_name,) = found
     if row.checked_in_at is not None and at < row.checked_in_at:
         if client_id is not None:
-            plain.execute("UPDATE meetings_tapreceipt SET outcome = %s WHERE client_id = %s", ["superseded", _db(TapReceipt, "client_id", client_id)])
+            plain.execute(
+                "UPDATE meetings_tapreceipt SET outcome = %s WHERE client_id = %s", ["superseded", _db(TapReceipt, "client_id", client_id)], fetch="none"
+            )
         return TapResult("superseded", row)
     reason = (reason or "").strip()[:300]
     before = {"member": member_id, "status": row.status, "reason": row.reason}
@@ -256,23 +262,24 @@ def _apply_tap(
     row.checked_in_at = at  # the time of the tap that decided the row (later taps win)
     row.source = source
     row.client_id = client_id
-    plain.execute(
-        "UPDATE meetings_attendance SET status = %s, reason = %s, checked_in_at = %s, source = %s, client_id = %s WHERE id = %s",
-        [row.status, row.reason, _db(Attendance, "checked_in_at", at), source, _db(Attendance, "client_id", client_id), row.pk],
-    )
-    if present or excused or unexcused:
+    with plain.pipeline():  # three writes, one round trip on PostgreSQL
         plain.execute(
-            "UPDATE meetings_meeting SET n_present = n_present + %s, n_excused = n_excused + %s, n_unexcused = n_unexcused + %s WHERE id = %s",
-            [present, excused, unexcused, meeting.pk],
+            "UPDATE meetings_attendance SET status = %s, reason = %s, checked_in_at = %s, source = %s, client_id = %s WHERE id = %s",
+            [row.status, row.reason, _db(Attendance, "checked_in_at", at), source, _db(Attendance, "client_id", client_id), row.pk],
+            fetch="none",
         )
-    audit.record(
-        actor=actor, verb="attendance.mark", obj=meeting,
-        summary=_("Điểm danh %(name)s: %(status)s") % {"name": member_name, "status": row.get_status_display()},
-        before=before,
-        after={"member": member_id, "status": status, "reason": row.reason, "source": source, "client_id": str(client_id) if client_id else None, "at": at},
-    )
-    if meeting.status == MeetingStatus.CLOSED:
-        _assess(meeting)
+        if present or excused or unexcused:
+            plain.execute(
+                "UPDATE meetings_meeting SET n_present = n_present + %s, n_excused = n_excused + %s, n_unexcused = n_unexcused + %s WHERE id = %s",
+                [present, excused, unexcused, meeting.pk],
+                fetch="none",
+            )
+        audit.record(
+            actor=actor, verb="attendance.mark", obj=meeting,
+            summary=_("Điểm danh %(name)s: %(status)s") % {"name": member_name, "status": row.get_status_display()},
+            before=before,
+            after={"member": member_id, "status": status, "reason": row.reason, "source": source, "client_id": str(client_id) if client_id else None, "at": at},
+        )
     return TapResult("applied", row)
 
 
@@ -286,7 +293,11 @@ def attendance_mark(
         meeting = _fresh(meeting)
         if not _claim(client_id, meeting_id=meeting.pk, member_id=member_id, at=tapped):
             return _duplicate(meeting.pk, member_id)
-        return _apply_tap(actor=actor, meeting=meeting, member_id=member_id, status=status, reason=reason, source=source, client_id=client_id, at=tapped)
+        found = plain.fetch_one(Attendance, _ATTENDANCE_SQL, [meeting.pk, member_id])
+        result = _apply_tap(actor=actor, meeting=meeting, member_id=member_id, status=status, reason=reason, source=source, client_id=client_id, at=tapped, found=found)
+        if meeting.status == MeetingStatus.CLOSED and result.outcome == "applied":
+            _assess(meeting)
+        return result
 
 
 def self_checkin(
@@ -296,31 +307,53 @@ def self_checkin(
     """A member checks themselves in with the meeting's code while the meeting is open.
 
     A meeting out of the actor's scope (or missing) raises Http404 before anything else is said
-    about it, as every page does. Statements: the meeting (locked) with its cell's path for the
-    policy, the receipt, then those of ``_apply_tap``. A refusal raises ChiboError, which rolls the
-    receipt back with the rest.
+    about it, as every page does. A refusal raises ChiboError, which rolls the whole transaction
+    (receipt included) back.
+
+    The busiest request of a meeting day. Its reads do not depend on each other, so on PostgreSQL
+    they travel in one pipeline: the meeting (locked) with its cell's path, the actor's grants, the
+    receipt (its insert tells a duplicate) and the member's row; then the writes of ``_apply_tap``
+    in a second one, and the commit.
     """
     member_id = getattr(actor, "member_id", None)
     policy = policy or Policy(actor)
     tapped = _tap_time(at)
+    pk = meeting if isinstance(meeting, int) else meeting.pk
+    duplicate = False
     with transaction.atomic():
-        try:
-            meeting, path = _fresh_with_path(meeting, on=today())
-        except Meeting.DoesNotExist:
-            raise Http404 from None
-        if path is None or not policy.allows(Action.VIEW_ORG, org_id=meeting.org_id, path=path):
-            raise Http404
-        if not _claim(client_id, meeting_id=meeting.pk, member_id=member_id, at=tapped):
-            return _duplicate(meeting.pk, member_id)  # (a refusal below rolls the receipt back)
-        queued_while_open = at is not None and meeting.closed_at is not None and at <= meeting.closed_at and meeting.status == MeetingStatus.CLOSED
-        if meeting.status != MeetingStatus.OPEN and not queued_while_open:
-            raise ChiboError(_("Chỉ tự điểm danh được khi cuộc họp đang diễn ra."))
-        if not member_id:
-            raise ChiboError(_("Tài khoản của bạn chưa gắn với đảng viên nào."))
-        code = (code or "").strip()
-        if not meeting.checkin_code or not secrets.compare_digest(code.encode(), meeting.checkin_code.encode()):
-            raise ChiboError(_("Mã điểm danh không đúng."), field="code")
-        return _apply_tap(actor=actor, meeting=meeting, member_id=member_id, status=AttendanceStatus.PRESENT, reason="", source=source, client_id=client_id, at=tapped)
+        with plain.pipeline():
+            meeting_row = plain.submit(_MEETING_WITH_PATH_SQL + _for_update(), [today(), today(), pk])
+            grants = plain.submit(GRANTS_SQL, [actor.pk]) if policy.needs_grants() else None
+            claim = plain.submit(_CLAIM_SQL + " RETURNING 1", _claim_params(client_id, pk, member_id, tapped)) if client_id else None
+            attendance = plain.submit(_ATTENDANCE_SQL, [pk, member_id or 0])
+            found = plain.instance(Meeting, meeting_row.one())
+            if grants is not None:
+                policy.load_grants(grants.all())
+            if found is None:
+                raise Http404
+            fresh, (path,) = found
+            if path is None or not policy.allows(Action.VIEW_ORG, org_id=fresh.org_id, path=path):
+                raise Http404
+            if claim is not None and claim.one() is None:
+                duplicate = True
+            else:
+                queued_while_open = at is not None and fresh.closed_at is not None and at <= fresh.closed_at and fresh.status == MeetingStatus.CLOSED
+                if fresh.status != MeetingStatus.OPEN and not queued_while_open:
+                    raise ChiboError(_("Chỉ tự điểm danh được khi cuộc họp đang diễn ra."))
+                if not member_id:
+                    raise ChiboError(_("Tài khoản của bạn chưa gắn với đảng viên nào."))
+                code = (code or "").strip()
+                if not fresh.checkin_code or not secrets.compare_digest(code.encode(), fresh.checkin_code.encode()):
+                    raise ChiboError(_("Mã điểm danh không đúng."), field="code")
+                result = _apply_tap(
+                    actor=actor, meeting=fresh, member_id=member_id, status=AttendanceStatus.PRESENT, reason="", source=source,
+                    client_id=client_id, at=tapped, found=plain.instance(Attendance, attendance.one()),
+                )
+        if not duplicate:
+            if fresh.status == MeetingStatus.CLOSED and result.outcome == "applied":
+                _assess(fresh)
+            return result
+    return _duplicate(pk, member_id)
 
 
 def _parse_at(value: Any) -> dt.datetime | None:

@@ -3,4 +3,5 @@
 from chibo.meetings import views_docs, views_prep, views_record, views_stats
 
 app_name = "meetings"
-urlpatterns = [*views_prep.urlpatterns, *views_record.urlpatterns, *views_docs.urlpatterns, *views_stats.urlpatterns]
+# The meeting-day URLs first: every check-in is resolved against this list.
+urlpatterns = [*views_record.urlpatterns, *views_prep.urlpatterns, *views_docs.urlpatterns, *views_stats.urlpatterns]

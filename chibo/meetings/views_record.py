@@ -368,11 +368,11 @@ def quality(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 
 urlpatterns: list[URLPattern] = [
+    path("<int:meeting_id>/checkin/", checkin, name="checkin"),  # first: the busiest URL of a meeting day
     path("<int:meeting_id>/attendance/", attendance, name="attendance"),
     path("<int:meeting_id>/attendance/open/", open_meeting, name="record_open"),
     path("<int:meeting_id>/attendance/mark/", mark, name="record_mark"),
     path("<int:meeting_id>/attendance/guests/", guests, name="record_guests"),
-    path("<int:meeting_id>/checkin/", checkin, name="checkin"),
     path("sync/", sync, name="sync"),
     path("<int:meeting_id>/minutes/", minutes, name="minutes"),
     path("<int:meeting_id>/close/", close, name="record_close"),

@@ -53,3 +53,36 @@ def test_only_admins_manage_accounts_and_grants_are_audited(world, client_for):
     admin.post("/accounts/users/", {"action": "revoke", "grant": grant.pk})
     assert not Grant.objects.filter(user=user).exists()
     assert AuditEvent.objects.filter(verb="grant.remove", object_id=user.pk).exists()
+
+
+def test_the_session_lookup_refuses_expired_sessions_deactivated_users_and_changed_passwords(world):
+    """chibo.accounts.sessions and .backends read the session and its user in plain statements:
+    Django's rules still hold."""
+    import datetime as dt
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    def logged_in() -> Client:
+        client = Client()
+        assert client.post("/accounts/login/", {"username": "bithu", "password": PASSWORD}).status_code == 302
+        assert client.get("/org/").status_code in (200, 302)
+        assert "/accounts/login/" not in client.get(f"/org/{world.cell.pk}/").get("Location", "")
+        return client
+
+    client = logged_in()
+    Session.objects.filter(session_key=client.cookies["sessionid"].value).update(expire_date=timezone.now() - dt.timedelta(seconds=1))
+    assert client.get(f"/org/{world.cell.pk}/")["Location"].startswith("/accounts/login/")
+
+    client = logged_in()
+    user = world.users["secretary"]
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    assert client.get(f"/org/{world.cell.pk}/")["Location"].startswith("/accounts/login/")
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+
+    client = logged_in()
+    user.set_password("mot-mat-khau-moi-2026")
+    user.save(update_fields=["password"])
+    assert client.get(f"/org/{world.cell.pk}/")["Location"].startswith("/accounts/login/")

@@ -6,9 +6,12 @@ import datetime as dt
 import uuid
 
 import pytest
+from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.utils import timezone
 
 from chibo.core.errors import ChiboError
+from chibo.demo.checks import stored_count_mismatches
 from chibo.core.models import AuditEvent
 from chibo.meetings import selectors_record as sel
 from chibo.meetings import services_record as services
@@ -21,6 +24,7 @@ from chibo.meetings.models import (
     MeetingStatus,
     QualityAssessment,
     Resolution,
+    TapReceipt,
     Vote,
 )
 from chibo.members import services as member_services
@@ -424,6 +428,76 @@ def test_a_self_checkin_queued_while_open_is_kept_after_closing(world, cell_peop
     result = services.sync_taps(actor=world.users["member"], items=[_tap(meeting, world.member, "present", tapped_at, code="123456")])
     assert result[0]["outcome"] == "applied"
     assert QualityAssessment.objects.get(meeting=meeting).no_unexcused
+
+
+def test_a_client_id_already_used_on_another_meeting_is_a_duplicate(world, cell_people):
+    meeting = opened(world)
+    other = opened(world, month=dt.date(2026, 11, 1))
+    client = uuid.uuid4()
+    first = services.sync_taps(actor=world.users["secretary"], items=[_tap(meeting, world.member, "present", timezone.now(), client_id=client)])
+    second = services.sync_taps(actor=world.users["secretary"], items=[_tap(other, world.member, "present", timezone.now(), client_id=client)])
+    assert (first[0]["outcome"], second[0]["outcome"]) == ("applied", "duplicate")
+    assert Attendance.objects.get(meeting=other, member=world.member).status == ""
+
+
+def test_a_refused_self_checkin_leaves_no_receipt_so_a_retry_with_the_right_code_counts(world, cell_people):
+    meeting = opened(world, checkin_code="123456")
+    client = uuid.uuid4()
+    with pytest.raises(ChiboError):
+        services.self_checkin(actor=world.users["member"], meeting=meeting, code="000000", client_id=client)
+    assert not TapReceipt.objects.filter(pk=client).exists()
+    assert services.self_checkin(actor=world.users["member"], meeting=meeting, code="123456", client_id=client).outcome == "applied"
+    assert TapReceipt.objects.get(pk=client).outcome == "applied"
+
+
+def test_a_self_checkin_out_of_scope_answers_not_found_whatever_the_code(world, cell_people):
+    other = make_meeting(world.other_cell, status=MeetingStatus.PUBLISHED, checkin_code="123456")
+    services.meeting_open(actor=world.users["outsider"], meeting=other)
+    for code in ("123456", "000000"):
+        with pytest.raises(Http404):
+            services.self_checkin(actor=world.users["member"], meeting=other.pk, code=code)
+    with pytest.raises(Http404):
+        services.self_checkin(actor=world.users["member"], meeting=999999, code="123456")
+
+
+def test_the_stored_counts_follow_every_tap(world, cell_people):
+    """Meeting.n_* (read by the statistics) stay equal to the rows through taps, duplicates,
+    superseded taps, self check-ins, closing and a late tap after closing."""
+    meeting = opened(world, checkin_code="123456")
+    p, secretary, now = cell_people, world.users["secretary"], timezone.now()
+
+    def stored():
+        m = Meeting.objects.get(pk=meeting.pk)
+        assert stored_count_mismatches(meeting_ids=[meeting.pk]) == []
+        return (m.n_expected, m.n_present, m.n_excused, m.n_unexcused)
+
+    assert stored() == (5, 0, 0, 0)  # 4 official + 1 probationary expected; exempted and temp_out are not
+    services.attendance_mark(actor=secretary, meeting=meeting, member_id=p["an"].pk, status="present")
+    services.attendance_mark(actor=secretary, meeting=meeting, member_id=p["binh"].pk, status="excused", reason="Ốm")
+    services.attendance_mark(actor=secretary, meeting=meeting, member_id=p["mien"].pk, status="present")  # exempted: not expected
+    assert stored() == (5, 1, 1, 0)
+    services.attendance_mark(actor=secretary, meeting=meeting, member_id=p["an"].pk, status="unexcused")
+    services.attendance_mark(actor=secretary, meeting=meeting, member_id=p["an"].pk, status="unexcused")  # same status again
+    assert stored() == (5, 0, 1, 1)
+    tap = _tap(meeting, world.member, "present", now, code="123456")
+    services.sync_taps(actor=world.users["member"], items=[tap, tap])
+    services.sync_taps(actor=secretary, items=[_tap(meeting, world.member, "unexcused", now - dt.timedelta(minutes=5))])  # superseded
+    assert stored() == (5, 1, 1, 1)
+    services.self_checkin(actor=world.users["secretary"], meeting=meeting, code="123456")
+    services.attendance_mark(actor=secretary, meeting=meeting, member_id=p["du_bi"].pk, status="present")
+    services.attendance_mark(actor=secretary, meeting=meeting, member_id=p["mien"].pk, status="excused", reason="Tuổi cao")
+    assert stored() == (5, 3, 2, 1)
+    services.meeting_close(actor=secretary, meeting=meeting)
+    services.attendance_mark(actor=secretary, meeting=meeting, member_id=p["an"].pk, status="present")  # corrected after closing
+    assert stored() == (5, 4, 2, 0)
+
+
+def test_a_stored_count_below_zero_is_refused_by_the_database(world, cell_people):
+    meeting = opened(world)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Meeting.objects.filter(pk=meeting.pk).update(n_present=-1)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Meeting.objects.filter(pk=meeting.pk).update(n_present=99)  # more present than expected
 
 
 # Quality ----------------------------------------------------------------------------------------

@@ -18,10 +18,10 @@ class Command(BaseCommand):
         )
         parser.add_argument("--repeat", type=int, default=20, help="timed runs per measurement (default 20)")
         parser.add_argument("--seconds", type=float, default=60.0, help="checkin: how long to drive the server (default 60)")
-        parser.add_argument("--clients", type=int, default=64, help="checkin: concurrent keep-alive connections (default 64)")
+        parser.add_argument("--clients", type=int, default=16, help="checkin: concurrent keep-alive connections (default 16)")
         parser.add_argument("--cells", type=int, default=3000, help="checkin: cells with an open meeting, largest first (default 3000)")
         parser.add_argument("--workers", type=int, default=2, help="checkin: granian worker processes (default 2)")
-        parser.add_argument("--threads", type=int, default=2, help="checkin: granian blocking threads per worker (default 2)")
+        parser.add_argument("--threads", type=int, default=1, help="checkin: granian blocking threads per worker (default 1: threads share one GIL)")
 
     def handle(self, *args: Any, suite: str, repeat: int, **options: Any) -> None:
         if repeat < 1:
