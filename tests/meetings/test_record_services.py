@@ -11,8 +11,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from chibo.core.errors import ChiboError
-from chibo.demo.checks import stored_count_mismatches
 from chibo.core.models import AuditEvent
+from chibo.demo.checks import stored_count_mismatches
 from chibo.meetings import selectors_record as sel
 from chibo.meetings import services_record as services
 from chibo.meetings.models import (

@@ -238,3 +238,29 @@ def test_series_of_an_organisation_not_yet_founded(world):
     points = series(org_id=late.pk, month=FEB)
     assert [p.cells_expected for p in points[-3:]] == [0, 0, 0]
     assert points[-1].held_share is None
+
+
+def test_the_constant_tree_shortcut_gives_the_general_figures(world):
+    """series() reads a subtree that did not change over the window with one semi-join; it must
+    give exactly what the general per-month join gives, with and without changes in the window."""
+    build_stats_world(world)  # cell2 moves on 1 February 2026
+
+    def both(org, month, as_of=None):
+        fast = series(org_id=org.pk, month=month, as_of=as_of)
+        slow = series(org_id=org.pk, month=month, as_of=as_of, allow_constant_tree=False)
+        return [(p.month, p.cells_expected, p.cells_met, p.expected, p.present) for p in fast], [
+            (p.month, p.cells_expected, p.cells_met, p.expected, p.present) for p in slow
+        ]
+
+    for org in (world.province, world.commune, world.other_commune, world.cell, world.cell2):
+        for month in (dt.date(2025, 12, 1), JAN, FEB):  # windows before, across and after the move
+            fast, slow = both(org, month)
+            assert fast == slow, (org, month)
+        fast, slow = both(org, FEB, as_of=dt.date(2026, 1, 15))
+        assert fast == slow, org
+
+
+def test_the_series_takes_at_most_four_queries(world, django_assert_max_num_queries):
+    build_stats_world(world)
+    with django_assert_max_num_queries(4):  # node versions, the change check, cells, meetings
+        series(org_id=world.other_cell.pk, month=dt.date(2025, 12, 1))

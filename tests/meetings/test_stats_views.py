@@ -131,9 +131,9 @@ def test_query_count_is_constant(world, client_for):
     assert after == before
     # session, user, grants; the node; children (at a cell: its meetings); cells, the month's meetings
     # (with the stored attendance counts), the quarter's thematic meetings, upper assignments by branch;
-    # the 12-month series (node versions, cells, meetings); below the root, the breadcrumb's ancestors
-    # and which of them are visible.
-    assert before == {"province": 12, "commune": 14, "cell": 14}
+    # the 12-month series (node versions, whether the subtree changed in the window, cells, meetings);
+    # below the root, the breadcrumb's ancestors and which of them are visible.
+    assert before == {"province": 13, "commune": 15, "cell": 15}
 
 
 def test_xlsx_export(world, client_for):

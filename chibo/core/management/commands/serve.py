@@ -17,8 +17,9 @@ class Command(BaseCommand):
         parser.add_argument("--host", default=os.getenv("CHIBO_HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.getenv("CHIBO_PORT", "8000")))
         parser.add_argument("--workers", type=int, default=int(os.getenv("CHIBO_WORKERS", "0")) or None)
+        parser.add_argument("--threads", type=int, default=int(os.getenv("CHIBO_THREADS", "0")) or None)
 
-    def handle(self, *args: Any, host: str, port: int, workers: int | None, **options: Any) -> None:
+    def handle(self, *args: Any, host: str, port: int, workers: int | None, threads: int | None, **options: Any) -> None:
         from chibo.accounts.models import User
         from chibo.demo.personas import DEMO_PASSWORD, PERSONAS
 
@@ -37,7 +38,7 @@ class Command(BaseCommand):
         granian = shutil.which("granian", path=os.path.dirname(sys.executable)) or shutil.which("granian") or "granian"
         cmd = [
             granian, "--interface", "wsgi", "--host", host, "--port", str(port),
-            "--workers", str(workers), "--blocking-threads", "4" if is_sqlite else "2",
+            "--workers", str(workers), "--blocking-threads", str(threads or (4 if is_sqlite else 2)),
             "--no-ws", "chibo.wsgi:application",
         ]
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chibo.settings")
