@@ -128,6 +128,8 @@ if DATABASE_URL:
         # connection; Django's own queries are not (client-side binding). A pooler in transaction
         # mode that cannot keep prepared statements needs CHIBO_PG_PREPARE=false.
         CHIBO_PG_PREPARE = envbool("CHIBO_PG_PREPARE", "true")
+        # The statistics page reads the 12-month series on a second connection, in parallel.
+        CHIBO_STATS_PARALLEL = envbool("CHIBO_STATS_PARALLEL", "true")
         if CHIBO_PG_PREPARE:
             DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 5
 else:

@@ -28,6 +28,15 @@ def client_for(world: World):
     return make
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _stats_worker_closed(django_db_setup):
+    """The statistics page's worker thread keeps a connection; close it before the test database goes."""
+    yield
+    from chibo.meetings.selectors_stats import shutdown_pool
+
+    shutdown_pool()
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     # argon2 is deliberately slow; tests log in many personas.

@@ -45,11 +45,15 @@ at a cell, its meeting list instead of children), grouping by the child branch p
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.conf import settings
+from django.db import close_old_connections, connection, connections
 from django.db.models import Count, FilteredRelation, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 
@@ -323,6 +327,54 @@ def node_stats(*, policy: Policy, version: OrgVersion, month: dt.date, on: dt.da
 def meeting_rows(*, org_id: int, month: dt.date) -> list[Meeting]:
     """A cell's meetings of the month, with their stored attendance counts (``Meeting.n_*``)."""
     return list(cell_meetings(month=month).filter(org_id=org_id).select_related("quality").order_by("starts_at", "id"))
+
+
+# The page: the node's figures and the series, side by side -----------------------------------
+
+_pool: ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+def _series_in_worker(kwargs: dict[str, Any]) -> list[MonthPoint]:
+    close_old_connections()  # as at the start of a request: drop a broken or expired connection
+    return series(**kwargs)
+
+
+def node_stats_and_series(
+    *, policy: Policy, version: OrgVersion, month: dt.date, on: dt.date, as_of: dt.date | None
+) -> tuple[NodeStats, list[MonthPoint]]:
+    """What the statistics page shows: ``node_stats`` and the 12-month ``series`` of the node.
+
+    The two share nothing, so on PostgreSQL (outside a transaction, ``CHIBO_STATS_PARALLEL``) the
+    series runs on a second connection, in a worker thread, while this thread reads the node's
+    figures: the page costs the longer of the two instead of their sum. Elsewhere one after the other.
+    """
+    global _pool
+    kwargs: dict[str, Any] = {"org_id": version.org_id, "month": month, "as_of": as_of}
+    parallel = connection.vendor == "postgresql" and not connection.in_atomic_block and getattr(settings, "CHIBO_STATS_PARALLEL", True)
+    if not parallel:
+        return node_stats(policy=policy, version=version, month=month, on=on), series(**kwargs)
+    with _pool_lock:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="chibo-stats")
+        pool = _pool
+    future = pool.submit(_series_in_worker, kwargs)
+    stats = node_stats(policy=policy, version=version, month=month, on=on)
+    return stats, future.result()
+
+
+def _close_worker_connections() -> None:
+    connections.close_all()  # runs in the worker thread: its own connections
+
+
+def shutdown_pool() -> None:
+    """Close the worker's connection and stop it (the test suite does, before dropping its database)."""
+    global _pool
+    with _pool_lock:
+        pool, _pool = _pool, None
+    if pool is not None:
+        pool.submit(_close_worker_connections).result()
+        pool.shutdown(wait=True)
 
 
 # The 12-month series --------------------------------------------------------------------------

@@ -26,9 +26,8 @@ from chibo.meetings.selectors_stats import (
     NodeStats,
     add_months,
     first_of_month,
-    node_stats,
+    node_stats_and_series,
     parse_month,
-    series,
     tree_date,
 )
 from chibo.orgs.selectors import ancestors
@@ -79,8 +78,7 @@ def _load(request: HttpRequest, org_id: int) -> tuple[Params, NodeStats, list[Mo
     params = _params(request)
     policy = policy_for(request)
     version = policy.version_or_404(org_id, on=params.on, action=Action.VIEW_ORG)
-    stats = node_stats(policy=policy, version=version, month=params.month, on=params.on)
-    points = series(org_id=org_id, month=params.month, as_of=params.as_of)
+    stats, points = node_stats_and_series(policy=policy, version=version, month=params.month, on=params.on, as_of=params.as_of)
     return params, stats, points
 
 

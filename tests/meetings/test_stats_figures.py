@@ -6,12 +6,15 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+import pytest
+
 from chibo.core.access import Policy
 from chibo.meetings.models import MeetingKind, MeetingStatus, QualityAssessment, UpperAssignment
 from chibo.meetings.selectors_stats import (
     add_months,
     month_end,
     node_stats,
+    node_stats_and_series,
     parse_month,
     quarter_months,
     series,
@@ -264,3 +267,25 @@ def test_the_series_takes_at_most_four_queries(world, django_assert_max_num_quer
     build_stats_world(world)
     with django_assert_max_num_queries(4):  # node versions, the change check, cells, meetings
         series(org_id=world.other_cell.pk, month=dt.date(2025, 12, 1))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_page_reads_the_series_beside_the_figures_with_the_same_results(settings):
+    """node_stats_and_series runs the series on a second connection (PostgreSQL, outside a
+    transaction: committed data, as in a request); the figures equal those read one after the other."""
+    from tests.factories import build_world
+
+    world = build_world()
+    build_stats_world(world)
+    policy = Policy(world.users["admin"])
+    on = month_end(FEB)
+    version = versions_on(on).get(org=world.province)
+    settings.CHIBO_STATS_PARALLEL = True
+    stats, points = node_stats_and_series(policy=policy, version=version, month=FEB, on=on, as_of=None)
+    settings.CHIBO_STATS_PARALLEL = False
+    stats2, points2 = node_stats_and_series(policy=policy, version=version, month=FEB, on=on, as_of=None)
+    assert stats.total.as_dict() == stats2.total.as_dict()
+    assert [(p.month, p.cells_expected, p.cells_met, p.expected, p.present) for p in points] == [
+        (p.month, p.cells_expected, p.cells_met, p.expected, p.present) for p in points2
+    ]
+    assert points[-1].cells_expected == 3
