@@ -200,24 +200,22 @@ def vacuum() -> None:
 # The driver (a separate process; standard library only)
 
 
-async def _read_response(reader: asyncio.StreamReader) -> tuple[int, dict[str, str]]:
+async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bytes]:
+    """The status and the raw head of one response (its body read and dropped)."""
     head = await reader.readuntil(b"\r\n\r\n")
-    lines = head.decode("latin-1").split("\r\n")
-    status = int(lines[0].split(" ", 2)[1])
-    headers = {}
-    for line in lines[1:]:
-        if ":" in line:
-            k, v = line.split(":", 1)
-            headers[k.strip().lower()] = v.strip()
-    if headers.get("transfer-encoding", "").lower() == "chunked":
+    status = int(head[9:12])
+    lower = head.lower()
+    if b"transfer-encoding: chunked" in lower:
         while True:
             size = int((await reader.readuntil(b"\r\n")).split(b";")[0], 16)
             await reader.readexactly(size + 2)
             if size == 0:
                 break
     else:
-        await reader.readexactly(int(headers.get("content-length", "0")))
-    return status, headers
+        at = lower.find(b"content-length:")
+        length = int(lower[at + 15 : lower.index(b"\r\n", at)]) if at >= 0 else 0
+        await reader.readexactly(length)
+    return status, lower
 
 
 def _requests(port: int, work: list[list[Any]]) -> list[tuple[int, int, bytes]]:
@@ -256,7 +254,7 @@ async def _drive(port: int, work: list[list[Any]], clients: int, seconds: float)
                     reader, writer = await asyncio.open_connection("127.0.0.1", port)
                 assert reader is not None
                 writer.write(request)
-                status, headers = await asyncio.wait_for(_read_response(reader), timeout=30)
+                status, head = await asyncio.wait_for(_read_response(reader), timeout=30)
             except (TimeoutError, OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError) as exc:
                 errors[type(exc).__name__] = errors.get(type(exc).__name__, 0) + 1
                 unknown.append([meeting_id, member_id])
@@ -265,11 +263,11 @@ async def _drive(port: int, work: list[list[Any]], clients: int, seconds: float)
                 reader = writer = None
                 continue
             latencies.append((time.perf_counter() - started) * 1000)
-            if status == 302 and headers.get("location", "").endswith(f"/meetings/{meeting_id}/checkin/"):
+            if status == 302 and f"/meetings/{meeting_id}/checkin/\r\n".encode() in head:
                 acked.append([meeting_id, member_id])
             else:
                 errors[f"HTTP {status}"] = errors.get(f"HTTP {status}", 0) + 1
-            if headers.get("connection", "").lower() == "close" and writer is not None:
+            if b"\r\nconnection: close" in head and writer is not None:
                 writer.close()
                 reader = writer = None
         if writer is not None:

@@ -197,7 +197,9 @@ class Attendance(models.Model):
     reason = models.CharField(max_length=300, blank=True, default="")
     checked_in_at = models.DateTimeField(null=True, blank=True)
     source = models.CharField(max_length=16, blank=True, default="")  # secretary | self | offline
-    client_id = models.UUIDField(null=True, blank=True, unique=True)  # offline check-ins: one per device action
+    # The client id of the tap that set the row (its TapReceipt holds it once: no index needed here,
+    # and none to update on every check-in).
+    client_id = models.UUIDField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["meeting", "member"], name="attendance_unique_member")]
