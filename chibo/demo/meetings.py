@@ -206,7 +206,8 @@ FIELDS: dict[Any, tuple[str, ...]] = {
     Meeting: (
         "id", "org_id", "kind", "month", "starts_at", "place", "topic", "moved_reason", "status", "published_at",
         "published_late", "draft_resolution", "chair_id", "minute_taker_id", "checkin_code", "opened_at", "closed_at",
-        "approved_at", "created_at", "n_expected", "n_present", "n_excused", "n_unexcused",
+        "approved_at", "approved_by_chair_at", "approved_by_taker_at", "created_at",
+        "n_expected", "n_present", "n_excused", "n_unexcused",
     ),
     AgendaItem: ("id", "meeting_id", "position", "section", "title", "details", "conclusion"),
     Attendance: ("meeting_id", "member_id", "standing", "status", "reason", "checked_in_at", "source", "client_id"),
@@ -214,7 +215,7 @@ FIELDS: dict[Any, tuple[str, ...]] = {
     Comment: ("meeting_id", "agenda_item_id", "author_id", "text", "created_at"),
     Resolution: (
         "id", "meeting_id", "term_id", "number", "title", "preamble", "adopted", "votes_agree", "votes_disagree",
-        "votes_abstain", "vote_base", "approved_by_chair_at", "approved_by_taker_at",
+        "votes_abstain", "vote_base",
     ),
     ResolutionItem: ("resolution_id", "position", "text"),
     Vote: ("resolution_id", "member_id", "choice"),
@@ -453,7 +454,7 @@ class Generator:
         draft = f"Dự thảo nghị quyết chi bộ tháng {month:%m/%Y}" if kind != MeetingKind.THEMATIC else ""
         self.add(Meeting, (
             pk, self.org_ids[spec.key], kind, month, starts, place, topic, moved, MeetingStatus.APPROVED, published, late, draft,
-            mid[chair], mid[taker], f"{rng.randrange(10**6):06d}", starts, closed, approved, created,
+            mid[chair], mid[taker], f"{rng.randrange(10**6):06d}", starts, closed, approved, approved - dt.timedelta(hours=2), approved, created,
         ))
         # Agenda, minutes.
         items = agenda_for(kind=kind, sector=spec.sector)
@@ -493,7 +494,7 @@ class Generator:
             adopted = validity.valid and rules.adopted(agree=agree, base=validity.base)
             self.add(Resolution, (
                 res_pk, pk, term_id, number, f"Nghị quyết chi bộ tháng {month:%m/%Y}", "Căn cứ Điều lệ Đảng; căn cứ kết quả thảo luận của chi bộ,",
-                adopted, agree, disagree, abstain, validity.base, approved - dt.timedelta(hours=2), approved,
+                adopted, agree, disagree, abstain, validity.base,
             ))
             pool = RESOLUTION_ITEMS["residential" if spec.sector == "residential" else "other"]
             for n, text in enumerate(rng.sample(pool, rng.randint(3, min(5, len(pool)))), start=1):
@@ -529,7 +530,7 @@ class Generator:
         self.add(Meeting, (
             pk, self.org_ids[spec.key], MeetingKind.REGULAR, month, starts, place, "", "", MeetingStatus.PUBLISHED, published, False, draft,
             mid[chair] if chair is not None else None, mid[taker] if taker is not None else None, f"{rng.randrange(10**6):06d}",
-            None, None, None, published - dt.timedelta(days=1),
+            None, None, None, None, None, published - dt.timedelta(days=1),
         ))
         for position, item in enumerate(agenda_for(kind=MeetingKind.REGULAR, sector=spec.sector), start=1):
             self.add(AgendaItem, (self._id(AgendaItem), pk, position, item.section, item.title, item.details, ""))

@@ -87,6 +87,9 @@ class Meeting(models.Model):
     opened_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     approved_at = models.DateTimeField(null=True, blank=True)
+    # Approval of the minutes (and of the resolution, if any): both lock the meeting.
+    approved_by_chair_at = models.DateTimeField(null=True, blank=True)
+    approved_by_taker_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     # Attendance counts, kept by services_record.refresh_attendance_counts in the transaction of every
     # attendance change, so statistics read meetings instead of attendance rows:
@@ -285,8 +288,6 @@ class Resolution(models.Model):
     votes_disagree = models.PositiveIntegerField(default=0)
     votes_abstain = models.PositiveIntegerField(default=0)
     vote_base = models.PositiveIntegerField(default=0)
-    approved_by_chair_at = models.DateTimeField(null=True, blank=True)
-    approved_by_taker_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["term", "number"], name="resolution_unique_number")]
@@ -300,7 +301,8 @@ class Resolution(models.Model):
 
     @property
     def locked(self) -> bool:
-        return self.approved_by_chair_at is not None and self.approved_by_taker_at is not None
+        """Locked with its meeting's minutes, once the chair and the minute-taker approved them."""
+        return self.meeting.status == MeetingStatus.APPROVED
 
 
 class ResolutionItem(models.Model):

@@ -453,8 +453,7 @@ def minutes_roles(*, actor: Any, meeting: Meeting, chair_id: int | None, minute_
     """The chair and the minute-taker: members of the cell."""
     meeting = _fresh(meeting)
     _require(meeting, MeetingStatus.OPEN, MeetingStatus.CLOSED)
-    resolution = sel.resolution_for(meeting)
-    if resolution is not None and (resolution.approved_by_chair_at or resolution.approved_by_taker_at):
+    if meeting.approved_by_chair_at or meeting.approved_by_taker_at:
         raise ChiboError(_("Đã có người duyệt biên bản; không đổi chủ trì hoặc thư ký được nữa."))
     before = audit.snapshot(meeting, ["chair", "minute_taker"])
     meeting.chair_id = _cell_member(meeting, chair_id, field="chair")
@@ -585,8 +584,7 @@ def resolution_save(*, actor: Any, meeting: Meeting, title: str, preamble: str =
         before: dict[str, Any] = {}
         verb = "resolution.create"
     else:
-        if resolution.locked:
-            _locked(meeting)
+        _locked(meeting)
         before = {"title": resolution.title, "preamble": resolution.preamble, "items": [i.text for i in resolution.items.all()]}
         resolution.title = title[:300]
         resolution.preamble = (preamble or "").strip()
@@ -609,8 +607,7 @@ def votes_record(*, actor: Any, meeting: Meeting, votes: dict[int, str]) -> Reso
     resolution = Resolution.objects.select_for_update().filter(meeting=meeting).first()
     if resolution is None:
         raise ChiboError(_("Chưa có dự thảo nghị quyết để biểu quyết."))
-    if resolution.locked:
-        _locked(meeting)
+    _locked(meeting)
     rows = {a.member_id: a for a in Attendance.objects.filter(meeting=meeting).select_related("member")}
     for member_id, choice in votes.items():
         if choice not in VoteChoice.values:
@@ -671,17 +668,16 @@ def meeting_approve(*, actor: Any, meeting: Meeting, as_role: str) -> Meeting:
         raise ChiboError(_("Hãy chọn chủ trì và thư ký cuộc họp trước khi duyệt."))
     if not can_approve(actor=actor, meeting=meeting, as_role=as_role):
         raise ChiboError(_("Chỉ chủ trì hoặc thư ký cuộc họp (hoặc bí thư thay mặt) mới duyệt được."))
-    resolution = Resolution.objects.select_for_update().filter(meeting=meeting).first()
-    if resolution is None:
-        raise ChiboError(_("Chưa có nghị quyết; hãy lập và biểu quyết nghị quyết trước khi duyệt."))
+    # The minutes are approved, with the resolution if the meeting adopted one (a meeting may close
+    # with the chair's conclusions only: domain.md §3, "conclusion or resolution").
     now = timezone.now()
     field = "approved_by_chair_at" if as_role == "chair" else "approved_by_taker_at"
-    if getattr(resolution, field) is None:
-        setattr(resolution, field, now)
-        resolution.save(update_fields=[field])
+    if getattr(meeting, field) is None:
+        setattr(meeting, field, now)
+        meeting.save(update_fields=[field])
     label = _("chủ trì") if as_role == "chair" else _("thư ký")
     audit.record(actor=actor, verb="meeting.approve", obj=meeting, summary=_("Duyệt biên bản và nghị quyết (%(role)s)") % {"role": label}, after={"as_role": as_role})
-    if resolution.locked:
+    if meeting.approved_by_chair_at is not None and meeting.approved_by_taker_at is not None:
         meeting.status = MeetingStatus.APPROVED
         meeting.approved_at = now
         meeting.save(update_fields=["status", "approved_at"])

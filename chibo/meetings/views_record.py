@@ -284,7 +284,7 @@ def resolution(request: HttpRequest, meeting_id: int) -> HttpResponse:
         "resolution": current,
         "form": form,
         "error": error,
-        "can_edit": _can_edit(request, meeting) and meeting.status in EDITABLE and not (current and current.locked),
+        "can_edit": _can_edit(request, meeting) and meeting.status in EDITABLE,
         "validity": sel.meeting_validity(meeting),
         "voters": sel.eligible_voters(meeting),
         "votes": sel.votes_by_member(current),

@@ -284,7 +284,24 @@ def test_a_member_cannot_approve_for_the_chair(world, cell_people):
         services.meeting_approve(actor=world.users["member"], meeting=meeting, as_role="chair")
     with pytest.raises(ChiboError):
         services.meeting_approve(actor=world.users["member"], meeting=meeting, as_role="minute_taker")
-    assert Resolution.objects.get(meeting=meeting).approved_by_chair_at is None
+    assert Meeting.objects.get(pk=meeting.pk).approved_by_chair_at is None
+
+
+def test_a_meeting_that_closed_with_conclusions_only_is_approved_and_locked(world, cell_people):
+    """No resolution (domain.md §3: "conclusion or resolution"): the minutes are approved and locked alone."""
+    meeting = opened(world)
+    mark_all(world, meeting, OFFICIALS_PRESENT, cell_people)
+    services.minutes_roles(actor=world.users["secretary"], meeting=meeting, chair_id=cell_people["secretary"].pk, minute_taker_id=cell_people["member"].pk)
+    services.meeting_close(actor=world.users["secretary"], meeting=meeting)
+    services.meeting_approve(actor=world.users["member"], meeting=meeting, as_role="minute_taker")
+    with pytest.raises(ChiboError, match="không đổi chủ trì"):
+        services.minutes_roles(actor=world.users["secretary"], meeting=meeting, chair_id=cell_people["an"].pk, minute_taker_id=cell_people["member"].pk)
+    services.meeting_approve(actor=world.users["secretary"], meeting=meeting, as_role="chair")
+    locked = Meeting.objects.get(pk=meeting.pk)
+    assert locked.status == MeetingStatus.APPROVED and not Resolution.objects.filter(meeting=meeting).exists()
+    assert AuditEvent.objects.filter(verb="meeting.lock", object_id=meeting.pk).count() == 1
+    with pytest.raises(ChiboError, match="khóa sổ"):
+        services.resolution_save(actor=world.users["secretary"], meeting=locked, title="Nghị quyết viết sau", items=["X"])
 
 
 def test_editing_a_locked_resolution_is_refused(world, cell_people):

@@ -219,8 +219,8 @@ def test_the_minute_taker_approves_for_themselves_and_an_outsider_gets_404(world
     assert client_for("outsider").post(url, {"as_role": "minute_taker"}).status_code == 404
     client_for("member").post(url, {"as_role": "chair"})  # not the chair: refused with a message
     client_for("member").post(url, {"as_role": "minute_taker"})
-    resolution = Resolution.objects.get(meeting=meeting)
-    assert resolution.approved_by_taker_at is not None and resolution.approved_by_chair_at is None
+    pending = Meeting.objects.get(pk=meeting.pk)
+    assert pending.approved_by_taker_at is not None and pending.approved_by_chair_at is None
     client_for("secretary").post(url, {"as_role": "chair"})
     assert Meeting.objects.get(pk=meeting.pk).status == MeetingStatus.APPROVED
 
