@@ -118,7 +118,7 @@ class Policy:
         """Whether ``action`` is allowed on the organisation as it is on ``on`` (it must exist then).
 
         The same rule as :meth:`_org_q`, decided on the one version row instead of in SQL: it is
-        asked on every check-in (tests/test_access_matrix.py checks that both always agree).
+        asked on every check-in (tests/core/test_access_policy.py checks that both always agree).
         """
         if self.is_admin:
             return self._path_on(org_id, on or today()) is not None

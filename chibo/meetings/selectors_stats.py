@@ -39,7 +39,7 @@ transaction; a month at the province root then scans ~5,000 meetings instead of 
 Queries: ``node_stats`` answers the node and all its child branches in 5 queries (children,
 cells, the month's meetings with attendance, the quarter's thematic meetings, upper assignments;
 at a cell, its meeting list instead of children), grouping by the child branch prefix of the path like ``orgs.selectors._branch_counts``.
-``series`` answers 12 months in 3 queries, grouping by month.
+``series`` answers 12 months in 3 queries (4 when the subtree did not change over the window), grouping by month.
 """
 
 from __future__ import annotations

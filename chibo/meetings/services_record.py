@@ -66,17 +66,11 @@ def _locked(meeting: Meeting) -> None:
 
 def _fresh(meeting: Meeting | int) -> Meeting:
     """The meeting row, locked for the rest of the transaction (one plain statement: every tap runs it)."""
-    return _fresh_with_path(meeting, on=today())[0]
-
-
-def _fresh_with_path(meeting: Meeting | int, *, on: dt.date) -> tuple[Meeting, str | None]:
-    """The locked meeting row and its cell's path on ``on`` (for the policy)."""
     pk = meeting if isinstance(meeting, int) else meeting.pk
-    found = plain.fetch_one(Meeting, _MEETING_WITH_PATH_SQL + _for_update(), [on, on, pk])
+    found = plain.fetch_one(Meeting, _MEETING_WITH_PATH_SQL + _for_update(), [today(), today(), pk])
     if found is None:
         raise Meeting.DoesNotExist
-    meeting_row, (path,) = found
-    return meeting_row, path
+    return found[0]
 
 
 def _require(meeting: Meeting, *statuses: str) -> None:
@@ -133,10 +127,10 @@ def meeting_open(*, actor: Any, meeting: Meeting) -> Meeting:
 def refresh_attendance_counts(*, meeting_ids: Iterable[int]) -> None:
     """Recount the meetings' stored attendance figures from their rows, in one statement.
 
-    Called in the transaction of every change to attendance rows, so ``Meeting.n_*`` always agree
-    with the rows (the statistics read them instead of the rows). Plain SQL, the same on SQLite and
-    PostgreSQL: it runs on every check-in of a meeting day, where building the ORM's subqueries
-    cost more than the statement itself.
+    Called where attendance rows are created (the meeting's opening, the demo and the bench); a tap
+    moves the counts by its own change instead (``_count_change``). Either way in the transaction of
+    the change, so ``Meeting.n_*`` always agree with the rows (the statistics read them instead).
+    Plain SQL, the same on SQLite and PostgreSQL.
     """
     ids = [int(i) for i in meeting_ids]
     if not ids:
@@ -178,7 +172,7 @@ def _db(model: Any, name: str, value: Any) -> Any:
 # concurrent requests (the second insert does nothing).
 _CLAIM_SQL = (
     "INSERT INTO meetings_tapreceipt (client_id, meeting_id, member_id, outcome, at) VALUES (%s, %s, %s, %s, %s)"
-    " ON CONFLICT (client_id) DO NOTHING"
+    " ON CONFLICT (client_id) DO NOTHING RETURNING 1"
 )
 # The member's row on the meeting's list, with their name (for the audit summary).
 _ATTENDANCE_SQL = (
@@ -205,7 +199,7 @@ def _claim(client_id: uuid.UUID | None, *, meeting_id: int, member_id: int | Non
     """Write the tap's receipt; False when its client id was seen before (the tap is a duplicate)."""
     if client_id is None:
         return True
-    return bool(plain.execute(_CLAIM_SQL, _claim_params(client_id, meeting_id, member_id, at)))
+    return plain.execute(_CLAIM_SQL, _claim_params(client_id, meeting_id, member_id, at), fetch="one") is not None
 
 
 def _duplicate(meeting_id: int, member_id: int | None) -> TapResult:
@@ -324,7 +318,7 @@ def self_checkin(
         with plain.pipeline():
             meeting_row = plain.submit(_MEETING_WITH_PATH_SQL + _for_update(), [today(), today(), pk])
             grants = plain.submit(GRANTS_SQL, [actor.pk]) if policy.needs_grants() else None
-            claim = plain.submit(_CLAIM_SQL + " RETURNING 1", _claim_params(client_id, pk, member_id, tapped)) if client_id else None
+            claim = plain.submit(_CLAIM_SQL, _claim_params(client_id, pk, member_id, tapped)) if client_id else None
             attendance = plain.submit(_ATTENDANCE_SQL, [pk, member_id or 0])
             found = plain.instance(Meeting, meeting_row.one())
             if grants is not None:
