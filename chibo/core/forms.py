@@ -1,0 +1,128 @@
+"""The form conventions every page follows.
+
+- Every form is a Django ``Form`` or ``ModelForm`` built on :class:`ChiboForm` / :class:`ChiboModelForm`:
+  all errors at once, each under its field, in the interface language (Vietnamese by default).
+- Dates are typed dd/mm/yyyy (:class:`VNDateField`): a well-formed but impossible date
+  ("31/02/1990") gets its own message, distinct from a wrong format.
+- Text fields carry the model's ``max_length`` (ModelForm does it; plain forms say it), so a value
+  longer than its column is a form error on SQLite and PostgreSQL alike.
+- A service's refusal (:class:`~chibo.core.errors.ChiboError`) lands on the form with
+  :func:`run_service`: under the field it names, or above the form.
+- Templates render a form with ``{% include "chibo/_form.html" %}`` (or one field with
+  ``"chibo/_field.html"``), so errors and labels look the same everywhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from chibo.core.errors import ChiboError
+
+T = TypeVar("T")
+
+_DMY = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
+_ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
+
+
+def parse_dmy(value: str) -> dt.date:
+    """A date typed dd/mm/yyyy (also dd-mm-yyyy, dd.mm.yyyy or ISO yyyy-mm-dd).
+
+    Raises ValidationError with code "format" when the text is not a date at all, and with code
+    "impossible" when it has the right shape but no such day exists (31/02/1990).
+    """
+    text = (value or "").strip()
+    m = _DMY.match(text)
+    if m:
+        day, month, year = (int(g) for g in m.groups())
+    else:
+        m = _ISO.match(text)
+        if not m:
+            raise ValidationError(
+                _("“%(value)s” không đúng dạng ngày dd/mm/yyyy.") % {"value": text}, code="format"
+            )
+        year, month, day = (int(g) for g in m.groups())
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise ValidationError(
+            _("%(value)s không phải ngày có thật.") % {"value": f"{day:02d}/{month:02d}/{year:04d}"},
+            code="impossible",
+        ) from None
+
+
+class VNDateInput(forms.DateInput):
+    """A text box showing dd/mm/yyyy (a native date picker would show the phone's locale format)."""
+
+    input_type = "text"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        base = {"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off", "class": "date"}
+        super().__init__(attrs={**base, **(attrs or {})}, format="%d/%m/%Y")
+
+
+class VNDateField(forms.DateField):
+    widget = VNDateInput
+
+    def to_python(self, value: Any) -> dt.date | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        return parse_dmy(str(value))
+
+
+class ChiboFormMixin:
+    """Shared behaviour of chibo's forms: whitespace trimmed, text in Unicode NFC, service errors."""
+
+    error_css_class = "has-error"
+    required_css_class = "required"
+
+    def add_service_error(self, exc: ChiboError) -> None:
+        field = exc.field if exc.field and exc.field in self.fields else None  # type: ignore[attr-defined]
+        self.add_error(field, exc.message)  # type: ignore[attr-defined]
+
+    def _post_clean(self) -> None:  # runs after field cleaning, before model validation
+        cleaned = getattr(self, "cleaned_data", None)
+        if cleaned:
+            for key, value in list(cleaned.items()):
+                if isinstance(value, str):
+                    cleaned[key] = unicodedata.normalize("NFC", value)
+        super()._post_clean()  # type: ignore[misc]
+
+
+class ChiboForm(ChiboFormMixin, forms.Form):
+    pass
+
+
+class ChiboModelForm(ChiboFormMixin, forms.ModelForm):
+    pass
+
+
+def run_service(form: forms.BaseForm, call: Callable[[], T]) -> T | None:
+    """Run a service for a valid form; a ChiboError becomes the form's error and None is returned."""
+    try:
+        return call()
+    except ChiboError as exc:
+        if isinstance(form, ChiboFormMixin):
+            form.add_service_error(exc)
+        else:
+            field = exc.field if exc.field and exc.field in form.fields else None
+            form.add_error(field, exc.message)
+        return None
+
+
+def status_for(form: forms.BaseForm) -> int:
+    """400 for a submitted form with errors (so tests and scripts see it), else 200."""
+    return 400 if form.is_bound and form.errors else 200
+
+
