@@ -38,6 +38,7 @@ class CellTerm(models.Model):
     name = models.CharField(max_length=40)  # "2025–2030"
     starts_on = models.DateField()
     ends_on = models.DateField()
+    congress_on = models.DateField(null=True, blank=True)  # the day of the congress that opened the term
 
     class Meta:
         constraints = [
@@ -80,6 +81,13 @@ class Meeting(models.Model):
     status = models.CharField(max_length=16, choices=MeetingStatus.choices, default=MeetingStatus.DRAFT)
     published_at = models.DateTimeField(null=True, blank=True)
     published_late = models.BooleanField(default=False)  # less than 1 day ahead (42-HD/BTCTW)
+    # Documents late in other ways (counted, not refused): a material added or changed less than
+    # 24 hours before the start; the meeting moved earlier after it was published.
+    late_material = models.BooleanField(default=False)
+    late_move = models.BooleanField(default=False)
+    # Held for less than the minimum (90 minutes; 120 when combined with a thematic meeting):
+    # flagged when it closes, counted in the statistics and the quality criteria.
+    under_length = models.BooleanField(default=False)
     draft_resolution = models.TextField(blank=True, default="")
     chair = models.ForeignKey(Member, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     minute_taker = models.ForeignKey(Member, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -107,6 +115,10 @@ class Meeting(models.Model):
             ),
             models.CheckConstraint(condition=Q(month__day=1), name="meeting_month_first_day"),
             models.CheckConstraint(condition=Q(n_present__lte=F("n_expected")), name="meeting_present_within_expected"),
+            models.CheckConstraint(
+                condition=Q(closed_at__isnull=True) | Q(opened_at__isnull=False, closed_at__gte=F("opened_at")),
+                name="meeting_closes_after_it_opens",
+            ),
         ]
         indexes = [
             models.Index(fields=["month", "org"], name="meeting_month_org_idx"),
@@ -279,8 +291,9 @@ class Speech(models.Model):
 
 class Resolution(models.Model):
     meeting = models.OneToOneField(Meeting, on_delete=models.PROTECT, related_name="resolution")
-    term = models.ForeignKey(CellTerm, on_delete=models.PROTECT, related_name="resolutions")
-    number = models.PositiveIntegerField()
+    # The term and the number are given when the resolution is adopted (a rejected draft leaves no gap).
+    term = models.ForeignKey(CellTerm, null=True, blank=True, on_delete=models.PROTECT, related_name="resolutions")
+    number = models.PositiveIntegerField(null=True, blank=True)
     title = models.CharField(max_length=300)
     preamble = models.TextField(blank=True, default="")
     adopted = models.BooleanField(default=False)
@@ -290,14 +303,20 @@ class Resolution(models.Model):
     vote_base = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["term", "number"], name="resolution_unique_number")]
+        constraints = [
+            models.UniqueConstraint(fields=["term", "number"], name="resolution_unique_number"),
+            models.CheckConstraint(
+                condition=Q(adopted=False) | Q(term__isnull=False, number__isnull=False),
+                name="resolution_adopted_numbered",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.code
 
     @property
     def code(self) -> str:
-        return f"Số {self.number:02d}-NQ/CB"
+        return f"Số {self.number:02d}-NQ/CB" if self.number else "Số …-NQ/CB"
 
     @property
     def locked(self) -> bool:
