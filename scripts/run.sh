@@ -5,5 +5,5 @@ cd "$(dirname "$0")/.."
 sh scripts/debian.sh run
 sh scripts/venv.sh
 .venv/bin/chibo migrate --no-input -v 0
-.venv/bin/chibo demo --scale district --if-empty
+.venv/bin/chibo demo --scale district --if-empty --no-logins
 exec .venv/bin/chibo serve

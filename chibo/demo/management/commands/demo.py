@@ -19,10 +19,12 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=1, help="same seed, same data (default 1)")
         parser.add_argument("--if-empty", dest="if_empty", action="store_true", help="do nothing if the database already has organisations")
         parser.add_argument("--check", action="store_true", help="check the loaded data's consistency afterwards")
+        # `make run` starts the server next, which prints the URL and the logins once.
+        parser.add_argument("--no-logins", dest="no_logins", action="store_true", help="do not print the demo logins")
         # Shrinks the province dataset (number of units) for tests; totals are exact only at 1.
         parser.add_argument("--factor", type=float, default=1.0, help=argparse.SUPPRESS)
 
-    def handle(self, *args: Any, scale: str, seed: int, if_empty: bool, check: bool, factor: float, **options: Any) -> None:
+    def handle(self, *args: Any, scale: str, seed: int, if_empty: bool, check: bool, factor: float, no_logins: bool = False, **options: Any) -> None:
         if not database_is_empty():
             if if_empty:
                 self.stdout.write("Cơ sở dữ liệu đã có dữ liệu; không nạp dữ liệu mẫu.")
@@ -43,9 +45,10 @@ class Command(BaseCommand):
                 f"Đã nạp {result['organisations']} tổ chức, {result['members']} đảng viên trong {elapsed:.1f} giây."
             )
         )
-        self.stdout.write(f"Tài khoản thử (mật khẩu: {DEMO_PASSWORD}):")
-        for username, persona in PERSONAS.items():
-            self.stdout.write(f"  {username:<10} {persona}")
+        if not no_logins:
+            self.stdout.write(f"Tài khoản thử (mật khẩu: {DEMO_PASSWORD}):")
+            for username, persona in PERSONAS.items():
+                self.stdout.write(f"  {username:<10} {persona}")
         if check:
             from chibo.core.access import today
             from chibo.demo.checks import check_database
