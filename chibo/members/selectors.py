@@ -198,3 +198,11 @@ def is_secretary_and_village_head(member: Member, on: dt.date) -> bool:
     areas = OrgVersion.objects.filter(org_id__in=cells, valid_from__lte=on, valid_to__gt=on).values_list("area_name", flat=True)
     headed = CommunityPosition.objects.filter(member=member, kind__in=HEAD_KINDS, valid_from__lte=on, valid_to__gt=on).values_list("area_name", flat=True)
     return any(same_area(h, a) for h in headed for a in areas)
+
+
+def current_cell_area(member: Member) -> str:
+    """The residential area served by the member's current cell ("" if none)."""
+    org_id = Membership.objects.filter(member=member, valid_to=OPEN).values_list("org_id", flat=True).first()
+    if org_id is None:
+        return ""
+    return OrgVersion.objects.filter(org_id=org_id, valid_to=OPEN).values_list("area_name", flat=True).first() or ""
