@@ -102,7 +102,7 @@ def test_citizen_id_helper_is_valid():
 
 # The cell's leadership under 294-QĐ/TW (domain.md §1) --------------------------------------------
 
-_NAMES = "Anh Bình Cường Dũng Giang Hà Khánh Linh Minh Nga Oanh Phúc Quang Sơn Thảo Uyên Vinh Xuân".split()
+_NAMES = ["Anh", "Bình", "Cường", "Dũng", "Giang", "Hà", "Khánh", "Linh", "Minh", "Nga", "Oanh", "Phúc", "Quang", "Sơn", "Thảo", "Uyên", "Vinh", "Xuân"]
 
 
 def _officials(cell, n, *, start=0):

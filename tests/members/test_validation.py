@@ -3,7 +3,12 @@ import datetime as dt
 import pytest
 
 from chibo.core.errors import ChiboError
-from chibo.members.validation import age_in_months, check_admission_age, check_citizen_id, check_dates
+from chibo.members.validation import (
+    age_in_months,
+    check_admission_age,
+    check_citizen_id,
+    check_dates,
+)
 
 BORN = dt.date(1985, 2, 1)
 
