@@ -111,7 +111,8 @@ class UserCreateForm(ChiboForm):
         return member
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned: dict[str, Any] = self.cleaned_data
         password, again = cleaned.get("password"), cleaned.get("password2")
         if password:
             if len(password) < 8:
@@ -136,7 +137,8 @@ class GrantForm(ChiboForm):
     org = OrgPickerField(required=False)
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned: dict[str, Any] = self.cleaned_data
         _check_role_org(self, "role", "org")
         return cleaned
 

@@ -79,7 +79,7 @@ def users(request: HttpRequest) -> HttpResponse:
                 failed = create_form = UserCreateForm(request.POST, auto_id="new_%s")
                 if create_form.is_valid():
                     data = create_form.cleaned_data
-                    done = run_service(create_form, lambda: _create_with_grant(request, data))
+                    done: Any = run_service(create_form, lambda: _create_with_grant(request, data))
                     failed = None if done else create_form
             elif action == "grant":
                 failed = grant_form = GrantForm(request.POST, auto_id="grant_%s")

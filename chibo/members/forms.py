@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django import forms
@@ -21,7 +22,14 @@ from chibo.core.access import today
 from chibo.core.errors import ChiboError
 from chibo.core.forms import ChiboForm, VNDateField
 from chibo.members import validation
-from chibo.members.models import CommunityPosition, Member, Position, PositionKind, StatusPeriod
+from chibo.members.models import (
+    CommunityKind,
+    CommunityPosition,
+    Member,
+    Position,
+    PositionKind,
+    StatusPeriod,
+)
 from chibo.members.services import PROFILE_FIELDS
 from chibo.orgs.forms import ON_HELP, ON_LABEL, OrgChoiceField, ServiceModelForm
 from chibo.orgs.models import OrgVersion
@@ -85,12 +93,13 @@ class MemberForm(ServiceModelForm):
             return None
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned: dict[str, Any] = self.cleaned_data
         for name, label, required in (
             ("surname", _("Họ"), True), ("middle_name", _("Tên đệm"), False), ("given_name", _("Tên"), True),
         ):
             if name in cleaned:
-                value = self._check(name, lambda n=name, lb=label, r=required: validation.check_name_part(cleaned[n], field=n, label=lb, required=r))
+                value = self._check(name, partial(validation.check_name_part, cleaned[name], field=name, label=label, required=required))
                 if value is not None:
                     cleaned[name] = value
         born: dt.date | None = cleaned.get("date_of_birth")
@@ -184,7 +193,7 @@ class CommunityAssignForm(ServiceModelForm):
         super().__init__(*args, **kwargs)
         kind = self.fields["kind"]
         assert isinstance(kind, forms.ChoiceField)
-        kind.choices = [c for c in kind.choices if c[0]]
+        kind.choices = CommunityKind.choices
         if area_hint:
             self.fields["area_name"].initial = area_hint
             self.fields["area_name"].help_text = _(

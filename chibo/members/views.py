@@ -26,6 +26,7 @@ from chibo.members.forms import (
 from chibo.members.models import CommunityPosition, Position, Status
 from chibo.orgs.models import CELL_KINDS, OrgVersion
 
+
 @login_required
 def search(request: HttpRequest) -> HttpResponse:
     policy = policy_for(request)
@@ -83,7 +84,7 @@ def create(request: HttpRequest) -> HttpResponse:
 def edit(request: HttpRequest, member_id: int) -> HttpResponse:
     member = policy_for(request).member_or_404(member_id, Action.EDIT_MEMBER)
     form = MemberForm(request.POST or None, member=member)
-    if form.is_valid() and run_service(form, lambda: services.member_update(actor=request.user, member=member, data=form.profile())):
+    if form.is_valid() and run_service(form, lambda: services.member_update(actor=request.user, member=member, data=form.profile())) is not None:
         messages.success(request, _("Đã lưu thông tin đảng viên."))
         return redirect("members:detail", member.pk)
     return render(request, "members/form.html", {"form": form, "member": member, "creating": False}, status=status_for(form))
@@ -126,6 +127,7 @@ def positions(request: HttpRequest, member_id: int) -> HttpResponse:
     end_kind = ""
     action_form = PositionActionForm(request.POST or None)
     bound: Any = action_form
+    done: Any = None
     if request.method == "POST" and action_form.is_valid():
         action = action_form.cleaned_data["action"]
         if action == "assign":

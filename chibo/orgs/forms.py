@@ -63,22 +63,23 @@ class OrgCreateForm(OrgFieldsForm):
         super().__init__(*args, **kwargs)
         kind = self.fields["kind"]
         assert isinstance(kind, forms.ChoiceField)
-        kind.choices = [(v, label) for v, label in kind.choices if v != OrgKind.PROVINCIAL]
+        kind.choices = [(v, label) for v, label in OrgKind.choices if v != OrgKind.PROVINCIAL]
 
 
 class OrgChangeForm(OrgFieldsForm):
     """Initial values are the current version's; only what differs is sent to the service."""
 
     def __init__(self, *args: Any, version: OrgVersion, **kwargs: Any) -> None:
-        initial = {f: getattr(version, f) for f in self.Meta.fields}
-        super().__init__(*args, initial=initial, **kwargs)
+        kwargs["initial"] = {f: getattr(version, f) for f in self.Meta.fields}
+        super().__init__(*args, **kwargs)
         self.version = version
 
     def changes(self) -> dict[str, Any]:
         return {f: self.cleaned_data[f] for f in self.Meta.fields if self.cleaned_data.get(f) != getattr(self.version, f)}
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned: dict[str, Any] = self.cleaned_data
         if not self.errors and not self.changes():
             raise forms.ValidationError(_("Chưa có thay đổi nào."))
         return cleaned
@@ -148,7 +149,8 @@ class OrgSplitForm(ChiboForm):
         self.fields["on"] = VNDateField(label=ON_LABEL, help_text=ON_HELP)
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned: dict[str, Any] = self.cleaned_data
         if not cleaned.get("member_ids") and not cleaned.get("child_ids") and not self.has_error("member_ids") and not self.has_error("child_ids"):
             raise forms.ValidationError(_("Hãy chọn đảng viên hoặc tổ chức chuyển sang tổ chức mới."))
         return cleaned

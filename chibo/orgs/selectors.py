@@ -182,7 +182,7 @@ def cells_below_official_minimum(*, version: OrgVersion, on: dt.date) -> int:
     cells = versions_on(on).filter(path__startswith=version.path, kind__in=CELL_KINDS).exclude(pk=version.pk).count()
     if not cells:
         return 0
-    params = [
+    params: list[Any] = [
         on, on, on, on, on, on, version.path + "%", version.org_id,
         *[str(k) for k in CELL_KINDS],
         str(Status.OFFICIAL), str(Status.EXEMPTED), str(Status.TEMP_OUT), on,

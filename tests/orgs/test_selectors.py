@@ -4,9 +4,18 @@ import datetime as dt
 
 from chibo.members import services as member_services
 from chibo.members.models import CommunityPosition
-from chibo.members.selectors import cell_leadership, cell_members, is_secretary_and_village_head, official_member_count
+from chibo.members.selectors import (
+    cell_leadership,
+    cell_members,
+    is_secretary_and_village_head,
+    official_member_count,
+)
 from chibo.orgs.models import OrgVersion
-from chibo.orgs.selectors import cells_below_official_minimum, org_stats, secretaries_also_village_heads
+from chibo.orgs.selectors import (
+    cells_below_official_minimum,
+    org_stats,
+    secretaries_also_village_heads,
+)
 from tests.factories import make_member
 
 ON = dt.date(2026, 1, 1)
