@@ -229,8 +229,17 @@ LOGGING = {
 }
 
 # Domain settings (docs/architecture.md lists them with their sources).
-# Minimum age at admission, in years (domain.md §2, HIGH).
-CHIBO_ADMISSION_MIN_AGE = envint("CHIBO_ADMISSION_MIN_AGE", "18")
+# Age at admission, in whole years counted in months: from 18 years 0 months to 60 years 0 months,
+# both included (domain.md §2, HIGH; older candidates need the provincial-level committee).
+CHIBO_ADMISSION_AGE_MIN = envint("CHIBO_ADMISSION_AGE_MIN", "18")
+CHIBO_ADMISSION_AGE_MAX = envint("CHIBO_ADMISSION_AGE_MAX", "60")
+# A cell's own rules (domain.md §1, Charter Art. 21, 24; 294-QĐ/TW): a cell needs 3 official members;
+# it elects a cell committee (chi ủy) only from 9 official members, of at most 7 members (secretary and
+# deputy included), with one deputy secretary.
+CHIBO_CELL_MIN_OFFICIAL = envint("CHIBO_CELL_MIN_OFFICIAL", "3")
+CHIBO_COMMITTEE_MIN_OFFICIAL = envint("CHIBO_COMMITTEE_MIN_OFFICIAL", "9")
+CHIBO_COMMITTEE_MAX = envint("CHIBO_COMMITTEE_MAX", "7")
+CHIBO_DEPUTY_MAX = envint("CHIBO_DEPUTY_MAX", "1")
 # Page size of member lists.
 CHIBO_PAGE_SIZE = envint("CHIBO_PAGE_SIZE", "50")
 # Largest member import file, in bytes.

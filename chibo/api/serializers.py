@@ -109,7 +109,12 @@ class StatsSerializer(serializers.Serializer):
     commune_committees = serializers.IntegerField()
     members = serializers.IntegerField()
     members_by_status = serializers.DictField(child=serializers.IntegerField())
-    secretaries_also_village_heads = serializers.IntegerField()
+    cells_below_official_minimum = serializers.IntegerField(
+        help_text="Cells under the organisation with fewer official members than a cell needs (CHIBO_CELL_MIN_OFFICIAL, default 3; Charter Art. 21, 24)."
+    )
+    secretaries_also_village_heads = serializers.IntegerField(
+        help_text="Secretaries of residential cells who head (village head or Front work committee head) the very area their cell serves."
+    )
 
 
 class OrgDetailSerializer(OrgSerializer):

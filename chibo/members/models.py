@@ -33,6 +33,9 @@ class Status(models.TextChoices):
 
 # Statuses that count in a cell's membership total (đảng số).
 ACTIVE_STATUSES = (Status.PROBATIONARY, Status.OFFICIAL, Status.EXEMPTED, Status.TEMP_OUT)
+# Statuses that may belong to an official member (đảng viên chính thức) of the cell: the official
+# status itself, and exempted or temporarily transferred members whose ``official_on`` has come.
+OFFICIAL_OR_AWAY_STATUSES = (Status.OFFICIAL, Status.EXEMPTED, Status.TEMP_OUT)
 
 
 class TheoryLevel(models.TextChoices):

@@ -14,15 +14,21 @@ from chibo.core.models import OPEN, AuditEvent
 from chibo.core.text import fold
 from chibo.members.models import (
     ACTIVE_STATUSES,
+    OFFICIAL_OR_AWAY_STATUSES,
     CommunityKind,
     CommunityPosition,
     Member,
     Membership,
     Position,
     PositionKind,
+    Status,
     StatusPeriod,
 )
 from chibo.orgs.models import OrgVersion
+
+# Community positions that make a cell's secretary "also the head" of the village the cell serves
+# (Quảng Ninh's "Dân tin – Đảng cử", domain.md §7): village head, or head of its Front work committee.
+HEAD_KINDS = (CommunityKind.VILLAGE_HEAD, CommunityKind.FRONT_HEAD)
 
 
 def with_current(qs: QuerySet[Member]) -> QuerySet[Member]:
@@ -101,8 +107,46 @@ class Leadership:
     secretary_community_titles: list[str]
 
 
-def cell_leadership(*, members: list[Member]) -> Leadership:
-    """Derived from position terms on the members listed by :func:`cell_members`."""
+def same_area(a: str, b: str) -> bool:
+    """Two names of a residential area are the same place: diacritics, đ, case and spacing ignored."""
+    return bool(fold(a)) and fold(a) == fold(b)
+
+
+def official_member_count(*, org_id: int, on: dt.date) -> int:
+    """Official members (đảng viên chính thức) whose record is in the organisation on ``on``: status
+    official, or exempted / temporarily away once their official date has come (domain.md §1)."""
+    return (
+        StatusPeriod.objects.filter(
+            Q(status=Status.OFFICIAL) | Q(status__in=OFFICIAL_OR_AWAY_STATUSES, member__official_on__lte=on),
+            valid_from__lte=on,
+            valid_to__gt=on,
+            member__memberships__org_id=org_id,
+            member__memberships__valid_from__lte=on,
+            member__memberships__valid_to__gt=on,
+        )
+        .values("member_id")
+        .distinct()
+        .count()
+    )
+
+
+def official_among(members: list[Member], *, on: dt.date) -> int:
+    """:func:`official_member_count` over members listed by :func:`cell_members` (their ``statuses_on``)."""
+    def official(m: Member) -> bool:
+        statuses = {s.status for s in getattr(m, "statuses_on", [])}
+        if Status.OFFICIAL in statuses:
+            return True
+        return bool(statuses & set(OFFICIAL_OR_AWAY_STATUSES)) and m.official_on is not None and m.official_on <= on
+
+    return sum(1 for m in members if official(m))
+
+
+def cell_leadership(*, members: list[Member], version: OrgVersion | None = None) -> Leadership:
+    """Derived from position terms on the members listed by :func:`cell_members`.
+
+    The secretary counts as "also village head" only for the residential area the cell serves
+    (``version.area_name``); heading another village is listed but not counted.
+    """
     secretary = None
     deputies: list[Member] = []
     committee: list[Member] = []
@@ -114,7 +158,9 @@ def cell_leadership(*, members: list[Member]) -> Leadership:
             deputies.append(m)
         if PositionKind.COMMITTEE_MEMBER in kinds:
             committee.append(m)
-    titles = [f"{CommunityKind(c.kind).label} {c.area_name}" for c in getattr(secretary, "community_on", [])]
+    area = version.area_name if version is not None else ""
+    heads = [c for c in getattr(secretary, "community_on", []) if c.kind in HEAD_KINDS and same_area(c.area_name, area)]
+    titles = [f"{CommunityKind(c.kind).label} {c.area_name}" for c in heads]
     return Leadership(
         secretary=secretary,
         deputies=deputies,
@@ -143,6 +189,20 @@ def audit_for(*, object_type: str, object_id: int) -> QuerySet[AuditEvent]:
 
 
 def is_secretary_and_village_head(member: Member, on: dt.date) -> bool:
-    return Position.objects.filter(member=member, kind=PositionKind.SECRETARY, valid_from__lte=on, valid_to__gt=on).exists() and CommunityPosition.objects.filter(member=member, valid_from__lte=on, valid_to__gt=on).exists()
+    """Secretary of a cell on ``on`` and head of the residential area that cell serves (not another village)."""
+    cells = list(
+        Position.objects.filter(member=member, kind=PositionKind.SECRETARY, valid_from__lte=on, valid_to__gt=on).values_list("org_id", flat=True)
+    )
+    if not cells:
+        return False
+    areas = OrgVersion.objects.filter(org_id__in=cells, valid_from__lte=on, valid_to__gt=on).values_list("area_name", flat=True)
+    headed = CommunityPosition.objects.filter(member=member, kind__in=HEAD_KINDS, valid_from__lte=on, valid_to__gt=on).values_list("area_name", flat=True)
+    return any(same_area(h, a) for h in headed for a in areas)
 
 
+def current_cell_area(member: Member) -> str:
+    """The residential area served by the member's current cell ("" if none)."""
+    org_id = Membership.objects.filter(member=member, valid_to=OPEN).values_list("org_id", flat=True).first()
+    if org_id is None:
+        return ""
+    return OrgVersion.objects.filter(org_id=org_id, valid_to=OPEN).values_list("area_name", flat=True).first() or ""

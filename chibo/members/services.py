@@ -68,7 +68,8 @@ def _clean_profile(data: dict[str, Any], *, member: Member | None = None) -> dic
         admitted_on=out["admitted_on"],
         official_on=official,
         today=today(),
-        min_age=settings.CHIBO_ADMISSION_MIN_AGE,
+        min_age=settings.CHIBO_ADMISSION_AGE_MIN,
+        max_age=settings.CHIBO_ADMISSION_AGE_MAX,
     )
     out["citizen_id"] = validation.check_citizen_id(
         merged.get("citizen_id", ""), date_of_birth=out["date_of_birth"], sex=out["sex"]
@@ -266,6 +267,53 @@ def member_set_status(*, actor: Any, member: Member, status: str, on: dt.date, n
     return new
 
 
+_COMMITTEE_KINDS = (PositionKind.SECRETARY, PositionKind.DEPUTY_SECRETARY, PositionKind.COMMITTEE_MEMBER)
+
+
+def _check_leadership_limits(*, member: Member, org: Organisation, kind: str, on: dt.date) -> None:
+    """The cell's leadership under 294-QĐ/TW (domain.md §1): a cell committee (chi ủy) only from
+    CHIBO_COMMITTEE_MIN_OFFICIAL official members; at most CHIBO_COMMITTEE_MAX people in it (the
+    secretary and deputies, elected from it, included) and CHIBO_DEPUTY_MAX deputy secretaries.
+    A new secretary replaces the current one, so the outgoing secretary's seat is not counted."""
+    from chibo.members.selectors import official_member_count
+
+    # Lock the cell's open leadership rows so two concurrent assignments cannot both pass the limits.
+    held = list(
+        Position.objects.select_for_update()
+        .filter(org=org, kind__in=_COMMITTEE_KINDS, valid_from__lte=on, valid_to__gt=on)
+        .values_list("member_id", "kind")
+    )
+    if kind == PositionKind.COMMITTEE_MEMBER:
+        official = official_member_count(org_id=org.pk, on=on)
+        if official < settings.CHIBO_COMMITTEE_MIN_OFFICIAL:
+            raise ChiboError(
+                _(
+                    "Chi bộ dưới %(min)s đảng viên chính thức không bầu chi ủy (Quy định 294-QĐ/TW); "
+                    "chi bộ có %(n)s đảng viên chính thức vào ngày %(date)s."
+                )
+                % {"min": settings.CHIBO_COMMITTEE_MIN_OFFICIAL, "n": official, "date": on.strftime("%d/%m/%Y")},
+                field="kind",
+            )
+    if kind == PositionKind.DEPUTY_SECRETARY:
+        deputies = {m for m, k in held if k == PositionKind.DEPUTY_SECRETARY}
+        if len(deputies) >= settings.CHIBO_DEPUTY_MAX:
+            raise ChiboError(
+                _("Chi bộ chỉ có %(max)s phó bí thư (Quy định 294-QĐ/TW); hãy kết thúc chức vụ của phó bí thư hiện tại trước.")
+                % {"max": settings.CHIBO_DEPUTY_MAX},
+                field="kind",
+            )
+    has_committee = any(k == PositionKind.COMMITTEE_MEMBER for _m, k in held) or kind == PositionKind.COMMITTEE_MEMBER
+    if has_committee:
+        seats = {m for m, k in held if not (kind == PositionKind.SECRETARY and k == PositionKind.SECRETARY)}
+        seats.add(member.pk)
+        if len(seats) > settings.CHIBO_COMMITTEE_MAX:
+            raise ChiboError(
+                _("Chi ủy có tối đa %(max)s chi ủy viên, kể cả bí thư và phó bí thư (Quy định 294-QĐ/TW).")
+                % {"max": settings.CHIBO_COMMITTEE_MAX},
+                field="kind",
+            )
+
+
 @transaction.atomic
 def position_assign(*, actor: Any, member: Member, kind: str, on: dt.date, org: Organisation | None = None) -> Position:
     """Give a member a position in their cell (or ``org``) from ``on``; a new secretary ends the old one's term."""
@@ -282,7 +330,10 @@ def position_assign(*, actor: Any, member: Member, kind: str, on: dt.date, org: 
         raise ChiboError(_("Bí thư phải là đảng viên chính thức."), field="kind")
     if Position.objects.filter(member=member, org=org, kind=kind, valid_to=OPEN).exists():
         raise ChiboError(_("Đảng viên đang giữ chức vụ này."), field="kind")
-    org_version = OrgVersion.objects.get(org=org, valid_from__lte=on, valid_to__gt=on)
+    org_version = OrgVersion.objects.filter(org=org, valid_from__lte=on, valid_to__gt=on).first()
+    if org_version is None:
+        raise ChiboError(_("Tổ chức chưa thành lập hoặc đã giải thể vào ngày %(date)s.") % {"date": on.strftime("%d/%m/%Y")}, field="on")
+    _check_leadership_limits(member=member, org=org, kind=kind, on=on)
     if kind == PositionKind.SECRETARY:
         for old in Position.objects.select_for_update().filter(org=org, kind=kind, valid_to=OPEN):
             if old.valid_from >= on:

@@ -75,19 +75,65 @@ def age_on(born: dt.date, on: dt.date) -> int:
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
+def age_in_months(born: dt.date, on: dt.date) -> int:
+    """Whole months lived from ``born`` to ``on``: 18 years 0 months is 216 (a month is complete on the
+    day of the month of birth; for someone born on the 31st, on the last day of shorter months)."""
+    months = (on.year - born.year) * 12 + (on.month - born.month)
+    if on.day < born.day and not _is_last_day(on):
+        months -= 1
+    return months
+
+
+def _is_last_day(day: dt.date) -> bool:
+    return (day + dt.timedelta(days=1)).month != day.month
+
+
+def _years_months(months: int) -> str:
+    return _("%(y)s tuổi %(m)s tháng") % {"y": months // 12, "m": months % 12}
+
+
+def check_admission_age(*, date_of_birth: dt.date, admitted_on: dt.date, min_age: int, max_age: int | None) -> None:
+    """Age at admission, counted in months: from ``min_age`` years 0 months to ``max_age`` years 0 months, both included."""
+    months = age_in_months(date_of_birth, admitted_on)
+    values = {
+        "born": date_of_birth.strftime("%d/%m/%Y"),
+        "admitted": admitted_on.strftime("%d/%m/%Y"),
+        "age": _years_months(max(months, 0)),
+    }
+    if months < min_age * 12:
+        raise ChiboError(
+            _(
+                "Người vào Đảng phải đủ %(min)s tuổi (tính theo tháng): sinh ngày %(born)s, "
+                "vào Đảng ngày %(admitted)s là mới %(age)s."
+            )
+            % {**values, "min": min_age},
+            field="admitted_on",
+        )
+    if max_age is not None and months > max_age * 12:
+        raise ChiboError(
+            _(
+                "Người vào Đảng không quá %(max)s tuổi (tính theo tháng; trên %(max)s tuổi do cấp ủy "
+                "cấp tỉnh xem xét): sinh ngày %(born)s, vào Đảng ngày %(admitted)s là đã %(age)s."
+            )
+            % {**values, "max": max_age},
+            field="admitted_on",
+        )
+
+
 def check_dates(
-    *, date_of_birth: dt.date, admitted_on: dt.date, official_on: dt.date | None, today: dt.date, min_age: int
+    *,
+    date_of_birth: dt.date,
+    admitted_on: dt.date,
+    official_on: dt.date | None,
+    today: dt.date,
+    min_age: int,
+    max_age: int | None = None,
 ) -> None:
     if date_of_birth > today:
         raise ChiboError(_("Ngày sinh không được ở tương lai."), field="date_of_birth")
     if admitted_on > today:
         raise ChiboError(_("Ngày vào Đảng không được ở tương lai."), field="admitted_on")
-    if age_on(date_of_birth, admitted_on) < min_age:
-        raise ChiboError(
-            _("Ngày vào Đảng phải khi đã đủ %(age)s tuổi (ngày sinh %(born)s).")
-            % {"age": min_age, "born": date_of_birth.strftime("%d/%m/%Y")},
-            field="admitted_on",
-        )
+    check_admission_age(date_of_birth=date_of_birth, admitted_on=admitted_on, min_age=min_age, max_age=max_age)
     if official_on is not None:
         if official_on > today:
             raise ChiboError(_("Ngày chính thức không được ở tương lai."), field="official_on")

@@ -10,34 +10,21 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from chibo.core.access import Action, policy_for, today
-from chibo.core.dates import parse_date, parse_required_date
 from chibo.core.errors import ChiboError
+from chibo.core.forms import run_service, status_for
 from chibo.core.models import OPEN
 from chibo.members import selectors, services
-from chibo.members.models import (
-    CommunityKind,
-    CommunityPosition,
-    Position,
-    PositionKind,
-    Sex,
-    Status,
-    TheoryLevel,
+from chibo.members.forms import (
+    CommunityAssignForm,
+    MemberForm,
+    MoveForm,
+    PositionActionForm,
+    PositionAssignForm,
+    PositionEndForm,
+    StatusForm,
 )
+from chibo.members.models import CommunityPosition, Position, Status
 from chibo.orgs.models import CELL_KINDS, OrgVersion
-
-TEXT_FIELDS = ["surname", "middle_name", "given_name", "sex", "party_card_number", "citizen_id", "phone", "email", "ethnicity", "religion", "hometown", "education", "theory_level", "occupation"]
-DATE_FIELDS = ["date_of_birth", "admitted_on", "official_on"]
-
-
-def _profile_from_post(request: HttpRequest) -> dict[str, Any]:
-    data: dict[str, Any] = {k: request.POST.get(k, "") for k in TEXT_FIELDS}
-    for key in DATE_FIELDS:
-        data[key] = parse_date(request.POST.get(key), field=key, required=key != "official_on")
-    return data
-
-
-def _form_context(**extra: Any) -> dict[str, Any]:
-    return {"sexes": Sex.choices, "theory_levels": TheoryLevel.choices, **extra}
 
 
 @login_required
@@ -79,44 +66,28 @@ def history(request: HttpRequest, member_id: int) -> HttpResponse:
 @login_required
 def create(request: HttpRequest) -> HttpResponse:
     policy = policy_for(request)
-    org_id = request.GET.get("org") or request.POST.get("org") or ""
+    org_id = request.GET.get("org", "")
     version = policy.version_or_404(int(org_id) if org_id.isdigit() else 0, on=today(), action=Action.EDIT_MEMBER)
     if version.kind not in CELL_KINDS:
         messages.error(request, _("Chỉ thêm đảng viên vào chi bộ."))
         return redirect("orgs:detail", version.org_id)
-    error = ""
-    field = ""
-    if request.method == "POST":
-        try:
-            data = _profile_from_post(request)
-            joined = parse_date(request.POST.get("joined_on"), field="joined_on", required=False)
-            member = services.member_create(actor=request.user, org=version.org, data=data, joined_on=joined)
-        except ChiboError as exc:
-            error, field = exc.message, exc.field or ""
-        else:
+    form = MemberForm(request.POST or None, creating=True)
+    if form.is_valid():
+        member = run_service(form, lambda: services.member_create(actor=request.user, org=version.org, data=form.profile(), joined_on=form.cleaned_data.get("joined_on")))
+        if member is not None:
             messages.success(request, _("Đã thêm đảng viên %(name)s.") % {"name": member.full_name})
             return redirect("members:detail", member.pk)
-    return render(request, "members/form.html", _form_context(version=version, data=request.POST, error=error, error_field=field, creating=True), status=400 if error else 200)
+    return render(request, "members/form.html", {"form": form, "version": version, "creating": True}, status=status_for(form))
 
 
 @login_required
 def edit(request: HttpRequest, member_id: int) -> HttpResponse:
     member = policy_for(request).member_or_404(member_id, Action.EDIT_MEMBER)
-    error = ""
-    field = ""
-    if request.method == "POST":
-        try:
-            services.member_update(actor=request.user, member=member, data=_profile_from_post(request))
-        except ChiboError as exc:
-            error, field = exc.message, exc.field or ""
-        else:
-            messages.success(request, _("Đã lưu thông tin đảng viên."))
-            return redirect("members:detail", member.pk)
-    data: Any = request.POST if request.method == "POST" else {
-        **{k: getattr(member, k) for k in TEXT_FIELDS},
-        **{k: (getattr(member, k).strftime("%d/%m/%Y") if getattr(member, k) else "") for k in DATE_FIELDS},
-    }
-    return render(request, "members/form.html", _form_context(member=member, data=data, error=error, error_field=field, creating=False), status=400 if error else 200)
+    form = MemberForm(request.POST or None, member=member)
+    if form.is_valid() and run_service(form, lambda: services.member_update(actor=request.user, member=member, data=form.profile())) is not None:
+        messages.success(request, _("Đã lưu thông tin đảng viên."))
+        return redirect("members:detail", member.pk)
+    return render(request, "members/form.html", {"form": form, "member": member, "creating": False}, status=status_for(form))
 
 
 @login_required
@@ -124,82 +95,82 @@ def move(request: HttpRequest, member_id: int) -> HttpResponse:
     policy = policy_for(request)
     member = policy.member_or_404(member_id, Action.EDIT_MEMBER)
     cells = list(policy.versions(on=today(), action=Action.EDIT_MEMBER).filter(kind__in=CELL_KINDS).order_by("name")[:3000])
-    error = ""
-    if request.method == "POST":
-        try:
-            on = parse_required_date(request.POST.get("on"))
-            target = request.POST.get("org", "")
-            version = next((c for c in cells if str(c.org_id) == target), None)
-            if version is None:
-                raise ChiboError(_("Hãy chọn chi bộ trong phạm vi của bạn."), field="org")
-            services.member_move(actor=request.user, member=member, org=version.org, on=on, note=request.POST.get("note", ""))
-        except ChiboError as exc:
-            error = exc.message
-        else:
+    form = MoveForm(request.POST or None, cells=cells)
+    if form.is_valid():
+        data = form.cleaned_data
+        target = form.by_id[data["org"]]
+        if run_service(form, lambda: services.member_move(actor=request.user, member=member, org=target.org, on=data["on"], note=data["note"])):
             messages.success(request, _("Đã chuyển sinh hoạt."))
             return redirect("members:detail", member.pk)
-    return render(request, "members/form_move.html", {"member": member, "cells": cells, "data": request.POST, "error": error}, status=400 if error else 200)
+    return render(request, "members/form_move.html", {"member": member, "form": form}, status=status_for(form))
 
 
 @login_required
 def status(request: HttpRequest, member_id: int) -> HttpResponse:
     member = policy_for(request).member_or_404(member_id, Action.EDIT_MEMBER)
-    error = ""
-    if request.method == "POST":
-        try:
-            on = parse_required_date(request.POST.get("on"))
-            services.member_set_status(actor=request.user, member=member, status=request.POST.get("status", ""), on=on, note=request.POST.get("note", ""))
-        except ChiboError as exc:
-            error = exc.message
-        else:
+    form = StatusForm(request.POST or None)
+    if form.is_valid():
+        data = form.cleaned_data
+        if run_service(form, lambda: services.member_set_status(actor=request.user, member=member, status=data["status"], on=data["on"], note=data["note"])):
             messages.success(request, _("Đã cập nhật trạng thái."))
             return redirect("members:detail", member.pk)
-    return render(request, "members/form_status.html", {"member": member, "statuses": Status.choices, "data": request.POST, "error": error}, status=400 if error else 200)
+    return render(request, "members/form_status.html", {"member": member, "form": form}, status=status_for(form))
 
 
 @login_required
 def positions(request: HttpRequest, member_id: int) -> HttpResponse:
     member = policy_for(request).member_or_404(member_id, Action.EDIT_MEMBER)
-    error = ""
-    if request.method == "POST":
-        action = request.POST.get("action", "")
-        try:
-            on = parse_required_date(request.POST.get("on"))
-            if action == "assign":
-                services.position_assign(actor=request.user, member=member, kind=request.POST.get("kind", ""), on=on)
-            elif action == "community":
-                until = parse_date(request.POST.get("until"), field="until", required=False) or OPEN
-                services.community_position_assign(actor=request.user, member=member, kind=request.POST.get("kind", ""), area_name=request.POST.get("area_name", ""), on=on, until=until)
-            elif action == "end":
-                position = Position.objects.filter(member=member, pk=_int(request.POST.get("position"))).first()
-                if position is None:
-                    raise ChiboError(_("Không tìm thấy chức vụ."))
-                services.position_end(actor=request.user, position=position, on=on)
-            elif action == "end_community":
-                cp = CommunityPosition.objects.filter(member=member, pk=_int(request.POST.get("position"))).first()
-                if cp is None:
-                    raise ChiboError(_("Không tìm thấy chức danh."))
-                services.community_position_end(actor=request.user, position=cp, on=on)
-            else:
-                raise ChiboError(_("Thao tác không hợp lệ."))
-        except ChiboError as exc:
-            error = exc.message
+    cell_area = selectors.current_cell_area(member)
+    assign_form = PositionAssignForm(auto_id="assign_%s")
+    community_form = CommunityAssignForm(auto_id="community_%s", area_hint=cell_area)
+    end_form: PositionEndForm | None = None
+    end_kind = ""
+    action_form = PositionActionForm(request.POST or None)
+    bound: Any = action_form
+    done: Any = None
+    if request.method == "POST" and action_form.is_valid():
+        action = action_form.cleaned_data["action"]
+        if action == "assign":
+            bound = assign_form = PositionAssignForm(request.POST, auto_id="assign_%s")
+            if assign_form.is_valid():
+                data = assign_form.cleaned_data
+                done = run_service(assign_form, lambda: services.position_assign(actor=request.user, member=member, kind=data["kind"], on=data["on"]))
+                bound = None if done else assign_form
+        elif action == "community":
+            bound = community_form = CommunityAssignForm(request.POST, auto_id="community_%s", area_hint=cell_area)
+            if community_form.is_valid():
+                data = community_form.cleaned_data
+                done = run_service(community_form, lambda: services.community_position_assign(actor=request.user, member=member, kind=data["kind"], area_name=data["area_name"], on=data["on"], until=data["until"] or OPEN))
+                bound = None if done else community_form
         else:
+            bound = end_form = PositionEndForm(request.POST, auto_id="end_%s")
+            end_kind = action
+            if end_form.is_valid():
+                data = end_form.cleaned_data
+                if action == "end":
+                    position = Position.objects.filter(member=member, pk=data["position"]).first()
+                    done = position and run_service(end_form, lambda: services.position_end(actor=request.user, position=position, on=data["on"]))
+                else:
+                    cp = CommunityPosition.objects.filter(member=member, pk=data["position"]).first()
+                    done = cp and run_service(end_form, lambda: services.community_position_end(actor=request.user, position=cp, on=data["on"]))
+                if not done and not end_form.errors:
+                    end_form.add_error(None, _("Không tìm thấy chức vụ."))
+                bound = None if done else end_form
+        if bound is None:
             messages.success(request, _("Đã lưu chức vụ."))
             return redirect("members:positions", member.pk)
     context = {
         "member": member,
-        "error": error,
-        "data": request.POST,
-        "kinds": PositionKind.choices,
-        "community_kinds": CommunityKind.choices,
+        "action_form": action_form,
+        "assign_form": assign_form,
+        "community_form": community_form,
+        "end_form": end_form,
+        "end_kind": end_kind,
+        "end_position": end_form.data.get("position", "") if end_form is not None else "",
         **selectors.member_history(member=member),
     }
-    return render(request, "members/form_positions.html", context, status=400 if error else 200)
-
-
-def _int(value: str | None) -> int:
-    return int(value) if value and value.isdigit() else 0
+    failed = bound is not None and request.method == "POST"
+    return render(request, "members/form_positions.html", context, status=400 if failed else 200)
 
 
 @login_required

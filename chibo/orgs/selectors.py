@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Count, FilteredRelation, Q, QuerySet
 from django.db.models.functions import Substr
@@ -18,7 +19,9 @@ from chibo.members.models import (
     Membership,
     Position,
     PositionKind,
+    Status,
 )
+from chibo.members.selectors import HEAD_KINDS, same_area
 from chibo.orgs.models import CELL_KINDS, GRASSROOTS_KINDS, SEGMENT, OrgKind, OrgVersion, Sector
 
 
@@ -148,21 +151,64 @@ def org_stats(*, version: OrgVersion, on: dt.date) -> dict[str, Any]:
         **org_counts,
         "members": members,
         "members_by_status": dict(sorted(by_status.items())),
+        "cells_below_official_minimum": cells_below_official_minimum(version=version, on=on),
         "secretaries_also_village_heads": secretaries_also_village_heads(path=version.path, on=on),
     }
 
 
+# Cells under a node, other than the node itself, with at least %s official members on a date.
+# Official: status official, or exempted / temporarily away once their official date has come
+# (chibo.members.selectors.official_member_count, the same rule for one cell). Portable SQL.
+_CELLS_WITH_MINIMUM_SQL = """
+SELECT COUNT(*) FROM (
+  SELECT m.org_id
+  FROM members_membership m
+  JOIN orgs_orgversion v ON v.org_id = m.org_id AND v.valid_from <= %s AND v.valid_to > %s
+  JOIN members_statusperiod s ON s.member_id = m.member_id AND s.valid_from <= %s AND s.valid_to > %s
+  JOIN members_member p ON p.id = m.member_id
+  WHERE m.valid_from <= %s AND m.valid_to > %s AND v.path LIKE %s AND v.org_id <> %s
+    AND v.kind IN (%s, %s)
+    AND (s.status = %s OR (s.status IN (%s, %s) AND p.official_on <= %s))
+  GROUP BY m.org_id
+  HAVING COUNT(DISTINCT m.member_id) >= %s
+) enough
+"""
+
+
+def cells_below_official_minimum(*, version: OrgVersion, on: dt.date) -> int:
+    """Cells under ``version`` (not itself) with fewer official members than a cell needs (Charter Art. 21, 24)."""
+    if not set(version.path) <= set("0123456789/"):
+        raise ValueError("not an organisation path")
+    cells = versions_on(on).filter(path__startswith=version.path, kind__in=CELL_KINDS).exclude(pk=version.pk).count()
+    if not cells:
+        return 0
+    params: list[Any] = [
+        on, on, on, on, on, on, version.path + "%", version.org_id,
+        *[str(k) for k in CELL_KINDS],
+        str(Status.OFFICIAL), str(Status.EXEMPTED), str(Status.TEMP_OUT), on,
+        settings.CHIBO_CELL_MIN_OFFICIAL,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(_CELLS_WITH_MINIMUM_SQL, params)
+        (enough,) = cursor.fetchone()
+    return cells - int(enough)
+
+
 def secretaries_also_village_heads(*, path: str, on: dt.date) -> int:
-    """Secretaries of residential cells under ``path`` who are also village head or Front work committee head."""
-    secretaries = Position.objects.filter(
-        kind=PositionKind.SECRETARY,
-        valid_from__lte=on,
-        valid_to__gt=on,
-        org__in=versions_on(on).filter(path__startswith=path, kind__in=CELL_KINDS, sector=Sector.RESIDENTIAL).values("org_id"),
-    ).values("member_id")
-    return (
-        CommunityPosition.objects.filter(member_id__in=secretaries, valid_from__lte=on, valid_to__gt=on)
-        .values("member_id")
-        .distinct()
-        .count()
+    """Secretaries of residential cells under ``path`` who head (village head, or head of the Front work
+    committee) the very residential area their cell serves, as of ``on``. Heading another village does
+    not count; names are compared folded (diacritics, đ, case and spacing ignored)."""
+    areas = dict(
+        versions_on(on)
+        .filter(path__startswith=path, kind__in=CELL_KINDS, sector=Sector.RESIDENTIAL)
+        .values_list("org_id", "area_name")
     )
+    secretaries: dict[int, list[str]] = defaultdict(list)
+    for member_id, org_id in Position.objects.filter(
+        kind=PositionKind.SECRETARY, valid_from__lte=on, valid_to__gt=on, org_id__in=list(areas)
+    ).values_list("member_id", "org_id"):
+        secretaries[member_id].append(areas[org_id])
+    headed = CommunityPosition.objects.filter(
+        member_id__in=list(secretaries), kind__in=HEAD_KINDS, valid_from__lte=on, valid_to__gt=on
+    ).values_list("member_id", "area_name")
+    return len({member_id for member_id, area in headed if any(same_area(area, a) for a in secretaries[member_id])})

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -10,21 +11,20 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from chibo.core.access import Action, policy_for, today
-from chibo.core.dates import parse_required_date
-from chibo.core.errors import ChiboError
+from chibo.core.forms import run_service, status_for
 from chibo.core.viewutils import as_of
 from chibo.members import selectors as member_selectors
 from chibo.members.models import Status
 from chibo.orgs import selectors, services
-from chibo.orgs.models import (
-    CELL_KINDS,
-    AdminUnit,
-    AreaKind,
-    Organisation,
-    OrgKind,
-    OrgVersion,
-    Sector,
+from chibo.orgs.forms import (
+    OnlyDateForm,
+    OrgChangeForm,
+    OrgCreateForm,
+    OrgMergeForm,
+    OrgMoveForm,
+    OrgSplitForm,
 )
+from chibo.orgs.models import CELL_KINDS, OrgVersion, Sector
 
 
 @login_required
@@ -43,7 +43,12 @@ def tree_root(request: HttpRequest) -> HttpResponse:
 def org_detail(request: HttpRequest, org_id: int) -> HttpResponse:
     policy = policy_for(request)
     on, date_error = as_of(request)
-    version = policy.version_or_404(org_id, on=on)
+    version = policy.versions(on=on).filter(org_id=org_id).select_related("org").first()
+    if version is None:
+        # In scope today but absent on that day (before the tree, or before the organisation
+        # existed): say there is no data, not "not yours". Out of scope today: 404 as always.
+        current = policy.version_or_404(org_id, on=today())
+        return render(request, "orgs/no_data.html", {"version": current, "on": on, "is_today": False})
     total, children = selectors.children_with_counts(policy=policy, version=version, on=on)
     chain = selectors.ancestors(version, on=on)
     visible_ancestors = set(policy.versions(on=on).filter(org_id__in=[a.org_id for a in chain]).values_list("org_id", flat=True))
@@ -65,7 +70,18 @@ def org_detail(request: HttpRequest, org_id: int) -> HttpResponse:
         members = list(page.object_list)
         context["page"] = page
         context["members"] = members
-        context["leadership"] = member_selectors.cell_leadership(members=members) if page.number == 1 else None
+        context["leadership"] = member_selectors.cell_leadership(members=members, version=version) if page.number == 1 else None
+        official = (
+            member_selectors.official_among(members, on=on)
+            if page.paginator.num_pages == 1
+            else member_selectors.official_member_count(org_id=version.org_id, on=on)
+        )
+        context["official_count"] = official
+        context["below_official_minimum"] = official < settings.CHIBO_CELL_MIN_OFFICIAL
+        context["official_minimum"] = settings.CHIBO_CELL_MIN_OFFICIAL
+    else:
+        context["cells_below_minimum"] = selectors.cells_below_official_minimum(version=version, on=on)
+        context["official_minimum"] = settings.CHIBO_CELL_MIN_OFFICIAL
     template = "orgs/_children.html" if request.headers.get("HX-Request") and request.GET.get("fragment") == "children" else "orgs/detail.html"
     return render(request, template, context)
 
@@ -88,65 +104,43 @@ def _reorg_version(request: HttpRequest, org_id: int) -> OrgVersion:
     return policy_for(request).version_or_404(org_id, on=today(), action=Action.REORGANISE)
 
 
-def _choices() -> dict[str, Any]:
-    return {"kinds": OrgKind.choices, "sectors": Sector.choices, "admin_units": AdminUnit.choices, "area_kinds": AreaKind.choices}
+def _form_page(request: HttpRequest, template: str, form: Any, **context: Any) -> HttpResponse:
+    return render(request, template, {"form": form, **context}, status=status_for(form))
 
 
 @login_required
 def org_create_child(request: HttpRequest, org_id: int) -> HttpResponse:
     parent = _reorg_version(request, org_id)
-    error = ""
-    if request.method == "POST":
-        try:
-            on = parse_required_date(request.POST.get("on"))
-            org = services.org_create(
-                actor=request.user,
-                name=request.POST.get("name", ""),
-                kind=request.POST.get("kind", ""),
-                parent=parent.org,
-                on=on,
-                sector=request.POST.get("sector", Sector.OTHER),
-                admin_unit=request.POST.get("admin_unit", ""),
-                area_kind=request.POST.get("area_kind", ""),
-                area_name=request.POST.get("area_name", ""),
-            )
-        except ChiboError as exc:
-            error = exc.message
-        else:
+    form = OrgCreateForm(request.POST or None)
+    if form.is_valid():
+        data = form.cleaned_data
+        org = run_service(form, lambda: services.org_create(
+            actor=request.user,
+            name=data["name"],
+            kind=data["kind"],
+            parent=parent.org,
+            on=data["on"],
+            sector=data["sector"] or Sector.OTHER,
+            admin_unit=data["admin_unit"],
+            area_kind=data["area_kind"],
+            area_name=data["area_name"],
+        ))
+        if org is not None:
             messages.success(request, _("Đã thành lập tổ chức mới."))
             return redirect("orgs:detail", org.pk)
-    return render(request, "orgs/form_create.html", {"version": parent, "error": error, "data": request.POST, **_choices()}, status=400 if error else 200)
+    return _form_page(request, "orgs/form_create.html", form, version=parent)
 
 
 @login_required
 def org_change_view(request: HttpRequest, org_id: int) -> HttpResponse:
     version = _reorg_version(request, org_id)
-    error = ""
-    if request.method == "POST":
-        changes = {k: request.POST.get(k, "") for k in ("name", "kind", "sector", "admin_unit", "area_kind", "area_name")}
-        changes = {k: v for k, v in changes.items() if v != getattr(version, k)}
-        try:
-            on = parse_required_date(request.POST.get("on"))
-            if not changes:
-                raise ChiboError(_("Chưa có thay đổi nào."))
-            services.org_change(actor=request.user, org=version.org, on=on, **changes)
-        except ChiboError as exc:
-            error = exc.message
-        else:
+    form = OrgChangeForm(request.POST or None, version=version)
+    if form.is_valid():
+        changes = form.changes()
+        if run_service(form, lambda: services.org_change(actor=request.user, org=version.org, on=form.cleaned_data["on"], **changes)):
             messages.success(request, _("Đã lưu thay đổi."))
             return redirect("orgs:detail", org_id)
-    return render(request, "orgs/form_change.html", {"version": version, "error": error, "data": request.POST or None, **_choices()}, status=400 if error else 200)
-
-
-def _target(request: HttpRequest, field: str) -> Organisation:
-    """An organisation chosen in a form, which must also be within the user's reorganisation scope."""
-    raw = request.POST.get(field, "")
-    if not raw.isdigit():
-        raise ChiboError(_("Hãy chọn tổ chức."), field=field)
-    version = policy_for(request).versions(on=today(), action=Action.REORGANISE).filter(org_id=int(raw)).select_related("org").first()
-    if version is None:
-        raise ChiboError(_("Tổ chức đã chọn không có hoặc không thuộc phạm vi của bạn."), field=field)
-    return version.org
+    return _form_page(request, "orgs/form_change.html", form, version=version)
 
 
 def _candidates(request: HttpRequest, *, exclude_path: str = "", cells: bool | None = None) -> list[OrgVersion]:
@@ -163,38 +157,28 @@ def _candidates(request: HttpRequest, *, exclude_path: str = "", cells: bool | N
 @login_required
 def org_move_view(request: HttpRequest, org_id: int) -> HttpResponse:
     version = _reorg_version(request, org_id)
-    error = ""
-    if request.method == "POST":
-        try:
-            on = parse_required_date(request.POST.get("on"))
-            services.org_move(actor=request.user, org=version.org, new_parent=_target(request, "parent"), on=on)
-        except ChiboError as exc:
-            error = exc.message
-        else:
+    form = OrgMoveForm(request.POST or None, candidates=_candidates(request, exclude_path=version.path, cells=False))
+    if form.is_valid():
+        target = form.by_id[form.cleaned_data["parent"]]
+        if run_service(form, lambda: services.org_move(actor=request.user, org=version.org, new_parent=target.org, on=form.cleaned_data["on"])):
             messages.success(request, _("Đã chuyển tổ chức."))
             return redirect("orgs:detail", org_id)
-    return render(request, "orgs/form_move.html", {"version": version, "error": error, "data": request.POST, "candidates": _candidates(request, exclude_path=version.path, cells=False)}, status=400 if error else 200)
+    return _form_page(request, "orgs/form_move.html", form, version=version)
 
 
 @login_required
 def org_merge_view(request: HttpRequest, org_id: int) -> HttpResponse:
     version = _reorg_version(request, org_id)
-    error = ""
     siblings = [v for v in _candidates(request) if v.parent_id == version.parent_id and v.org_id != org_id and v.kind == version.kind]
-    if request.method == "POST":
-        try:
-            on = parse_required_date(request.POST.get("on"))
-            others = [int(x) for x in request.POST.getlist("others") if x.isdigit()]
-            allowed = {v.org_id: v.org for v in siblings}
-            if not others or any(o not in allowed for o in others):
-                raise ChiboError(_("Hãy chọn ít nhất một tổ chức cùng cấp để hợp nhất."), field="others")
-            target = services.org_merge(actor=request.user, sources=[version.org] + [allowed[o] for o in others], on=on, name=request.POST.get("name", ""))
-        except ChiboError as exc:
-            error = exc.message
-        else:
+    form = OrgMergeForm(request.POST or None, siblings=siblings)
+    if form.is_valid():
+        data = form.cleaned_data
+        sources = [version.org] + [form.by_id[o].org for o in data["others"]]
+        target = run_service(form, lambda: services.org_merge(actor=request.user, sources=sources, on=data["on"], name=data["name"]))
+        if target is not None:
             messages.success(request, _("Đã hợp nhất tổ chức."))
             return redirect("orgs:detail", target.pk)
-    return render(request, "orgs/form_merge.html", {"version": version, "error": error, "data": request.POST, "siblings": siblings}, status=400 if error else 200)
+    return _form_page(request, "orgs/form_merge.html", form, version=version, siblings=siblings)
 
 
 @login_required
@@ -203,39 +187,24 @@ def org_split_view(request: HttpRequest, org_id: int) -> HttpResponse:
     on_today = today()
     members = list(member_selectors.cell_members(version=version, on=on_today)) if version.kind in CELL_KINDS else []
     children = list(OrgVersion.objects.filter(parent_id=org_id, valid_to__gt=on_today, valid_from__lte=on_today).order_by("name"))
-    error = ""
-    if request.method == "POST":
-        try:
-            on = parse_required_date(request.POST.get("on"))
-            member_ids = [int(x) for x in request.POST.getlist("member_ids") if x.isdigit()]
-            child_ids = [int(x) for x in request.POST.getlist("child_ids") if x.isdigit()]
-            if not member_ids and not child_ids:
-                raise ChiboError(_("Hãy chọn đảng viên hoặc tổ chức chuyển sang tổ chức mới."))
-            created = services.org_split(
-                actor=request.user,
-                source=version.org,
-                on=on,
-                parts=[{"name": request.POST.get("name", ""), "member_ids": member_ids, "child_ids": child_ids, "area_name": request.POST.get("area_name", "")}],
-            )
-        except ChiboError as exc:
-            error = exc.message
-        else:
+    form = OrgSplitForm(request.POST or None, version=version, members=members, children=children)
+    if form.is_valid():
+        data = form.cleaned_data
+        part = {"name": data["name"], "member_ids": data.get("member_ids") or [], "child_ids": data.get("child_ids") or [], "area_name": data.get("area_name", "")}
+        created = run_service(form, lambda: services.org_split(actor=request.user, source=version.org, on=data["on"], parts=[part]))
+        if created:
             messages.success(request, _("Đã chia tách tổ chức."))
             return redirect("orgs:detail", created[0].pk)
-    return render(request, "orgs/form_split.html", {"version": version, "error": error, "data": request.POST, "members": members, "children": children}, status=400 if error else 200)
+    return _form_page(request, "orgs/form_split.html", form, version=version)
 
 
 @login_required
 def org_dissolve_view(request: HttpRequest, org_id: int) -> HttpResponse:
     version = _reorg_version(request, org_id)
-    error = ""
-    if request.method == "POST":
-        try:
-            on = parse_required_date(request.POST.get("on"))
-            services.org_dissolve(actor=request.user, org=version.org, on=on)
-        except ChiboError as exc:
-            error = exc.message
-        else:
+    form = OnlyDateForm(request.POST or None)
+    if form.is_valid():
+        done = run_service(form, lambda: services.org_dissolve(actor=request.user, org=version.org, on=form.cleaned_data["on"]) or True)
+        if done is not None:
             messages.success(request, _("Đã giải thể tổ chức."))
             return redirect("orgs:detail", version.parent_id) if version.parent_id else redirect("core:home")
-    return render(request, "orgs/form_dissolve.html", {"version": version, "error": error, "data": request.POST}, status=400 if error else 200)
+    return _form_page(request, "orgs/form_dissolve.html", form, version=version)

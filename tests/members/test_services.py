@@ -98,3 +98,130 @@ def test_card_number_unique(world):
 
 def test_citizen_id_helper_is_valid():
     assert len(citizen_id(born=dt.date(1990, 1, 1), sex="male")) == 12
+
+
+# The cell's leadership under 294-QĐ/TW (domain.md §1) --------------------------------------------
+
+_NAMES = ["Anh", "Bình", "Cường", "Dũng", "Giang", "Hà", "Khánh", "Linh", "Minh", "Nga", "Oanh", "Phúc", "Quang", "Sơn", "Thảo", "Uyên", "Vinh", "Xuân"]
+
+
+def _officials(cell, n, *, start=0):
+    """``n`` more official members of ``cell`` (official since 2006)."""
+    return [make_member(cell, given_name=_NAMES[start + i], born=dt.date(1980, 1, 1 + start + i)) for i in range(n)]
+
+
+ON = dt.date(2025, 6, 1)
+
+
+def test_no_cell_committee_under_nine_official_members_and_one_at_nine(world):
+    # world.cell has 2 official members; 6 more make 8, and a probationary member does not count.
+    extra = _officials(world.cell, 6)
+    make_member(world.cell, given_name="Yến", sex="female", born=dt.date(1995, 1, 1), admitted_on=dt.date(2025, 1, 1), official_on=None, joined_on=dt.date(2025, 1, 1))
+    with pytest.raises(ChiboError) as refused:
+        services.position_assign(actor=None, member=extra[0], kind="committee_member", on=ON)
+    assert refused.value.message.startswith("Chi bộ dưới 9 đảng viên chính thức không bầu chi ủy (Quy định 294-QĐ/TW)")
+    assert "có 8 đảng viên chính thức" in refused.value.message
+    assert not Position.objects.filter(kind="committee_member").exists()
+    ninth = _officials(world.cell, 1, start=6)[0]
+    services.position_assign(actor=None, member=ninth, kind="committee_member", on=ON)
+    assert Position.objects.filter(org=world.cell, kind="committee_member", member=ninth).exists()
+
+
+def test_the_cell_committee_has_at_most_seven_secretary_and_deputy_included(world):
+    members = _officials(world.cell, 9)  # 11 official members with the two of the world
+    services.position_assign(actor=None, member=members[0], kind="deputy_secretary", on=ON)
+    for m in members[1:6]:  # secretary + deputy + 5 = 7
+        services.position_assign(actor=None, member=m, kind="committee_member", on=ON)
+    events = AuditEvent.objects.count()
+    with pytest.raises(ChiboError, match=r"tối đa 7 chi ủy viên, kể cả bí thư và phó bí thư \(Quy định 294-QĐ/TW\)"):
+        services.position_assign(actor=None, member=members[6], kind="committee_member", on=ON)
+    assert Position.objects.filter(org=world.cell, valid_to=OPEN).count() == 7
+    assert AuditEvent.objects.count() == events
+    # A new secretary from outside the committee replaces the old one: still 7 people.
+    services.position_assign(actor=None, member=members[6], kind="secretary", on=ON)
+    assert Position.objects.get(org=world.cell, kind="secretary", valid_to=OPEN).member == members[6]
+
+
+def test_a_second_deputy_secretary_is_refused(world):
+    members = _officials(world.cell, 2)
+    services.position_assign(actor=None, member=members[0], kind="deputy_secretary", on=ON)
+    with pytest.raises(ChiboError, match=r"chỉ có 1 phó bí thư \(Quy định 294-QĐ/TW\)"):
+        services.position_assign(actor=None, member=members[1], kind="deputy_secretary", on=ON)
+    assert Position.objects.filter(kind="deputy_secretary").count() == 1
+
+
+def test_limits_are_settings(world, settings):
+    settings.CHIBO_COMMITTEE_MIN_OFFICIAL = 3
+    settings.CHIBO_DEPUTY_MAX = 2
+    members = _officials(world.cell, 2)
+    services.position_assign(actor=None, member=members[0], kind="committee_member", on=ON)
+    services.position_assign(actor=None, member=members[0], kind="deputy_secretary", on=ON)
+    services.position_assign(actor=None, member=members[1], kind="deputy_secretary", on=ON)
+    assert Position.objects.filter(kind="deputy_secretary", valid_to=OPEN).count() == 2
+
+
+# Ending positions ----------------------------------------------------------------------------------
+
+
+def test_position_end_closes_the_term_with_an_audit_row(world):
+    position = Position.objects.get(member=world.secretary_member, kind="secretary")
+    services.position_end(actor=None, position=position, on=dt.date(2025, 3, 1))
+    position.refresh_from_db()
+    assert position.valid_to == dt.date(2025, 3, 1)
+    event = AuditEvent.objects.latest("id")
+    assert (event.verb, event.object_id, event.after["until"]) == ("position.end", world.secretary_member.pk, "2025-03-01")
+    with pytest.raises(ChiboError, match="đã kết thúc"):
+        services.position_end(actor=None, position=position, on=dt.date(2025, 4, 1))
+
+
+def test_position_end_before_its_start_changes_nothing(world):
+    position = Position.objects.get(member=world.secretary_member, kind="secretary")
+    events = AuditEvent.objects.count()
+    with pytest.raises(ChiboError, match="sau ngày bắt đầu") as refused:
+        services.position_end(actor=None, position=position, on=position.valid_from)
+    assert refused.value.field == "on"
+    position.refresh_from_db()
+    assert position.valid_to == OPEN and AuditEvent.objects.count() == events
+
+
+def test_community_position_end_inside_the_term_only(world):
+    from chibo.members.models import CommunityPosition
+
+    cp = CommunityPosition.objects.get(member=world.secretary_member)
+    for outside in (cp.valid_from, dt.date(2019, 12, 31)):
+        with pytest.raises(ChiboError, match="nằm trong nhiệm kỳ"):
+            services.community_position_end(actor=None, position=cp, on=outside)
+    cp.refresh_from_db()
+    assert cp.valid_to == OPEN
+    services.community_position_end(actor=None, position=cp, on=dt.date(2024, 12, 15))
+    cp.refresh_from_db()
+    assert cp.valid_to == dt.date(2024, 12, 15)
+    event = AuditEvent.objects.latest("id")
+    assert (event.verb, event.object_id) == ("community.end", world.secretary_member.pk)
+    with pytest.raises(ChiboError, match="nằm trong nhiệm kỳ"):
+        services.community_position_end(actor=None, position=cp, on=dt.date(2025, 1, 1))
+
+
+# Admission age ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("admitted", "ok"),
+    [
+        (dt.date(2018, 5, 1), False),  # 17 years 11 months
+        (dt.date(2018, 6, 1), True),  # 18 years 0 months
+        (dt.date(2060, 6, 1), True),  # 60 years 0 months (checked with a later "today")
+        (dt.date(2060, 7, 1), False),  # 60 years 1 month
+    ],
+)
+def test_admission_age_at_each_bound_through_the_service(world, admitted, ok, monkeypatch):
+    monkeypatch.setattr(services, "today", lambda: dt.date(2061, 1, 1))
+    data = {"surname": "Lê", "given_name": "Tâm", "sex": "male", "date_of_birth": dt.date(2000, 6, 1), "admitted_on": admitted, "citizen_id": citizen_id(born=dt.date(2000, 6, 1), sex="male")}
+    if ok:
+        assert services.member_create(actor=None, org=world.cell, data=data, joined_on=None).admitted_on == admitted
+    else:
+        count = Member.objects.count()
+        with pytest.raises(ChiboError) as refused:
+            services.member_create(actor=None, org=world.cell, data=data, joined_on=None)
+        assert refused.value.field == "admitted_on"
+        assert Member.objects.count() == count

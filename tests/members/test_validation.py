@@ -3,7 +3,12 @@ import datetime as dt
 import pytest
 
 from chibo.core.errors import ChiboError
-from chibo.members.validation import check_citizen_id, check_dates
+from chibo.members.validation import (
+    age_in_months,
+    check_admission_age,
+    check_citizen_id,
+    check_dates,
+)
 
 BORN = dt.date(1985, 2, 1)
 
@@ -45,3 +50,50 @@ def test_future_and_underage_dates_are_refused():
     check_dates(date_of_birth=dt.date(2000, 6, 1), admitted_on=dt.date(2018, 6, 1), official_on=None, today=today, min_age=18)
     with pytest.raises(ChiboError, match="sau ngày vào Đảng"):
         check_dates(date_of_birth=dt.date(1980, 1, 1), admitted_on=dt.date(2010, 1, 1), official_on=dt.date(2009, 1, 1), today=today, min_age=18)
+
+
+BORN_2000 = dt.date(2000, 6, 1)
+
+
+@pytest.mark.parametrize(
+    ("admitted", "months"),
+    [
+        (dt.date(2018, 5, 31), 215),
+        (dt.date(2018, 6, 1), 216),
+        (dt.date(2060, 6, 30), 720),
+        (dt.date(2060, 7, 1), 721),
+    ],
+)
+def test_age_in_months(admitted, months):
+    assert age_in_months(BORN_2000, admitted) == months
+
+
+def test_age_in_months_of_someone_born_on_the_31st_or_a_29th_of_february():
+    assert age_in_months(dt.date(2000, 1, 31), dt.date(2018, 2, 28)) == 18 * 12 + 1  # the last day completes the month
+    assert age_in_months(dt.date(2000, 2, 29), dt.date(2018, 2, 28)) == 18 * 12
+    assert age_in_months(dt.date(2000, 2, 29), dt.date(2018, 2, 27)) == 18 * 12 - 1
+
+
+def test_admission_age_17_years_11_months_is_refused_with_the_lower_bound():
+    with pytest.raises(ChiboError) as refused:
+        check_admission_age(date_of_birth=BORN_2000, admitted_on=dt.date(2018, 5, 1), min_age=18, max_age=60)
+    assert refused.value.field == "admitted_on"
+    assert refused.value.message == (
+        "Người vào Đảng phải đủ 18 tuổi (tính theo tháng): sinh ngày 01/06/2000, vào Đảng ngày 01/05/2018 là mới 17 tuổi 11 tháng."
+    )
+
+
+def test_admission_age_18_years_0_months_and_60_years_0_months_are_accepted():
+    check_admission_age(date_of_birth=BORN_2000, admitted_on=dt.date(2018, 6, 1), min_age=18, max_age=60)
+    check_admission_age(date_of_birth=BORN_2000, admitted_on=dt.date(2060, 6, 1), min_age=18, max_age=60)
+    check_admission_age(date_of_birth=BORN_2000, admitted_on=dt.date(2060, 6, 30), min_age=18, max_age=60)
+
+
+def test_admission_age_60_years_1_month_is_refused_with_the_upper_bound():
+    with pytest.raises(ChiboError) as refused:
+        check_admission_age(date_of_birth=BORN_2000, admitted_on=dt.date(2060, 7, 1), min_age=18, max_age=60)
+    assert refused.value.field == "admitted_on"
+    assert refused.value.message == (
+        "Người vào Đảng không quá 60 tuổi (tính theo tháng; trên 60 tuổi do cấp ủy cấp tỉnh xem xét): "
+        "sinh ngày 01/06/2000, vào Đảng ngày 01/07/2060 là đã 60 tuổi 1 tháng."
+    )

@@ -1,10 +1,11 @@
 import datetime as dt
 import io
 
+import pytest
 from openpyxl import Workbook, load_workbook
 
-from chibo.core.models import AuditEvent
-from chibo.members.models import Member, Membership
+from chibo.core.models import OPEN, AuditEvent
+from chibo.members.models import CommunityPosition, Member, Membership, Position, StatusPeriod
 from tests.factories import citizen_id
 
 GOOD = {
@@ -32,10 +33,135 @@ def test_add_member_with_bad_citizen_id_shows_message_and_writes_nothing(world, 
     assert member.full_name == "Hoàng Văn Nam" and member.date_of_birth == dt.date(1988, 3, 12)
 
 
-def test_bad_date_format_is_a_vietnamese_message(world, client_for):
-    response = client_for("secretary").post(f"/members/new/?org={world.cell.pk}", {**GOOD, "date_of_birth": "1988-13-45", "citizen_id": "x"})
+def test_bad_dates_are_vietnamese_messages_shown_with_every_other_error(world, client_for):
+    response = client_for("secretary").post(
+        f"/members/new/?org={world.cell.pk}",
+        {**GOOD, "date_of_birth": "31/02/1988", "admitted_on": "12.3.x", "citizen_id": "x", "sex": "", "given_name": ""},
+    )
     assert response.status_code == 400
-    assert "không đúng dạng dd/mm/yyyy" in response.content.decode()
+    form = response.context["form"]
+    assert form.errors["date_of_birth"] == ["31/02/1988 không phải ngày có thật."]
+    assert form.errors["admitted_on"] == ["“12.3.x” không đúng dạng ngày dd/mm/yyyy."]
+    assert form.errors["citizen_id"] == ["Số căn cước chỉ gồm chữ số."]
+    assert set(form.errors) == {"date_of_birth", "admitted_on", "citizen_id", "sex", "given_name"}
+    body = response.content.decode()
+    assert 'data-testid="error-date_of_birth"' in body and 'data-testid="error-citizen_id"' in body
+
+
+def test_a_5000_character_surname_is_a_form_error_never_stored(world, client_for):
+    count = Member.objects.count()
+    good_id = citizen_id(born=dt.date(1988, 3, 12), sex="male")
+    response = client_for("secretary").post(f"/members/new/?org={world.cell.pk}", {**GOOD, "surname": "Nguyễn" * 1000, "citizen_id": good_id})
+    assert response.status_code == 400
+    [message] = response.context["form"].errors["surname"]
+    assert "tối đa 50" in message and "6000" in message
+    assert Member.objects.count() == count
+    response = client_for("secretary").post(f"/members/{world.member.pk}/edit/", {**GOOD, "surname": "x" * 5000, "citizen_id": world.member.citizen_id, "sex": "female", "date_of_birth": "01/02/1985", "admitted_on": "02/03/2005"})
+    assert response.status_code == 400 and "surname" in response.context["form"].errors
+    world.member.refresh_from_db()
+    assert world.member.surname == "Đặng"
+
+
+@pytest.mark.parametrize(
+    ("admitted", "message"),
+    [
+        ("01/02/2006", "Người vào Đảng phải đủ 18 tuổi (tính theo tháng): sinh ngày 01/03/1988, vào Đảng ngày 01/02/2006 là mới 17 tuổi 11 tháng."),
+        ("01/03/2006", None),
+    ],
+)
+def test_member_form_admission_age_lower_bound(world, client_for, admitted, message):
+    born = dt.date(1988, 3, 1)
+    data = {**GOOD, "date_of_birth": "01/03/1988", "admitted_on": admitted, "official_on": "", "citizen_id": citizen_id(born=born, sex="male")}
+    response = client_for("secretary").post(f"/members/new/?org={world.cell.pk}", data)
+    if message is None:
+        assert response.status_code == 302
+    else:
+        assert response.status_code == 400
+        assert response.context["form"].errors["admitted_on"] == [message]
+
+
+def test_member_form_admission_age_upper_bound(world, client_for):
+    born = dt.date(1960, 1, 1)
+    data = {**GOOD, "date_of_birth": "01/01/1960", "admitted_on": "01/02/2020", "official_on": "", "citizen_id": citizen_id(born=born, sex="male")}
+    response = client_for("secretary").post(f"/members/new/?org={world.cell.pk}", data)
+    assert response.status_code == 400
+    assert response.context["form"].errors["admitted_on"][0].startswith("Người vào Đảng không quá 60 tuổi")
+    assert "60 tuổi 1 tháng" in response.context["form"].errors["admitted_on"][0]
+    response = client_for("secretary").post(f"/members/new/?org={world.cell.pk}", {**data, "admitted_on": "01/01/2020"})
+    assert response.status_code == 302
+
+
+# Status and positions pages: in scope, good and bad input ---------------------------------------
+
+
+def test_secretary_changes_a_status_through_the_form(world, client_for):
+    response = client_for("secretary").post(f"/members/{world.member.pk}/status/", {"status": "exempted", "on": "01/03/2025", "note": "Tuổi cao"})
+    assert response.status_code == 302
+    assert StatusPeriod.objects.get(member=world.member, valid_to=OPEN).status == "exempted"
+
+
+def test_status_form_with_bad_input_changes_nothing_and_says_why_under_each_field(world, client_for):
+    before = list(StatusPeriod.objects.filter(member=world.member).values_list("status", "valid_from", "valid_to"))
+    events = AuditEvent.objects.count()
+    response = client_for("secretary").post(f"/members/{world.member.pk}/status/", {"status": "khong-co", "on": "30/02/2025", "note": "x" * 301})
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert set(errors) == {"status", "on", "note"}
+    assert errors["on"] == ["30/02/2025 không phải ngày có thật."]
+    assert list(StatusPeriod.objects.filter(member=world.member).values_list("status", "valid_from", "valid_to")) == before
+    assert AuditEvent.objects.count() == events
+    # A service refusal lands on its field too.
+    response = client_for("secretary").post(f"/members/{world.member.pk}/status/", {"status": "official", "on": "01/03/2025"})
+    assert response.status_code == 400
+    assert response.context["form"].errors["status"] == ["Đảng viên đã ở trạng thái này."]
+
+
+def test_staff_assigns_and_ends_positions_through_the_page(world, client_for):
+    client = client_for("staff")
+    response = client.post(f"/members/{world.member.pk}/positions/", {"action": "assign", "kind": "deputy_secretary", "on": "01/03/2025"})
+    assert response.status_code == 302
+    position = Position.objects.get(member=world.member, kind="deputy_secretary", valid_to=OPEN)
+    response = client.post(f"/members/{world.member.pk}/positions/", {"action": "end", "position": position.pk, "on": "01/06/2025"})
+    assert response.status_code == 302
+    position.refresh_from_db()
+    assert position.valid_to == dt.date(2025, 6, 1)
+    response = client.post(f"/members/{world.member.pk}/positions/", {"action": "community", "kind": "front_head", "area_name": "Trung Sơn", "on": "01/03/2025"})
+    assert response.status_code == 302
+    cp = CommunityPosition.objects.get(member=world.member)
+    response = client.post(f"/members/{world.member.pk}/positions/", {"action": "end_community", "position": cp.pk, "on": "01/04/2025"})
+    assert response.status_code == 302
+    cp.refresh_from_db()
+    assert cp.valid_to == dt.date(2025, 4, 1)
+
+
+def test_positions_page_bad_input_changes_nothing_and_shows_the_rule(world, client_for):
+    client = client_for("secretary")
+    positions, events = Position.objects.count(), AuditEvent.objects.count()
+    response = client.post(f"/members/{world.member.pk}/positions/", {"action": "assign", "kind": "committee_member", "on": "01/03/2025"})
+    assert response.status_code == 400
+    assert response.context["assign_form"].errors["kind"][0].startswith("Chi bộ dưới 9 đảng viên chính thức không bầu chi ủy (Quy định 294-QĐ/TW)")
+    assert 'data-testid="error-kind"' in response.content.decode()
+    response = client.post(f"/members/{world.member.pk}/positions/", {"action": "assign", "kind": "king", "on": "32/01/2025"})
+    assert response.status_code == 400 and set(response.context["assign_form"].errors) == {"kind", "on"}
+    response = client.post(f"/members/{world.member.pk}/positions/", {"action": "community", "kind": "village_head", "area_name": "", "on": ""})
+    assert response.status_code == 400 and set(response.context["community_form"].errors) == {"area_name", "on"}
+    secretary_position = Position.objects.get(member=world.secretary_member)
+    response = client.post(f"/members/{world.secretary_member.pk}/positions/", {"action": "end", "position": secretary_position.pk, "on": "01/01/2019"})
+    assert response.status_code == 400
+    assert response.context["end_form"].errors["on"] == ["Ngày kết thúc phải sau ngày bắt đầu nhiệm kỳ."]
+    response = client.post(f"/members/{world.member.pk}/positions/", {"action": "end", "position": secretary_position.pk, "on": "01/01/2025"})
+    assert response.status_code == 400 and "Không tìm thấy chức vụ." in response.content.decode()
+    response = client.post(f"/members/{world.member.pk}/positions/", {"action": "fly"})
+    assert response.status_code == 400 and "Thao tác không hợp lệ." in response.content.decode()
+    assert (Position.objects.count(), AuditEvent.objects.count()) == (positions, events)
+    secretary_position.refresh_from_db()
+    assert secretary_position.valid_to == OPEN
+
+
+def test_outsider_gets_404_on_status_and_positions(world, client_for):
+    for url in (f"/members/{world.member.pk}/status/", f"/members/{world.member.pk}/positions/"):
+        assert client_for("outsider").post(url, {"action": "assign", "kind": "secretary", "status": "removed", "on": "01/03/2025"}).status_code == 404
+    assert StatusPeriod.objects.get(member=world.member, valid_to=OPEN).status == "official"
 
 
 def test_move_member_through_the_form(world, client_for):
