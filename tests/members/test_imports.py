@@ -424,3 +424,38 @@ def test_the_command_reports_notices_and_commits_with_org_as_scope(world, tmp_pa
     assert not Member.objects.filter(citizen_id="022085100003").exists()
     call_command("import_members", str(path), "--org", world.commune.code, "--as-user", "canboxa", "--commit", stdout=io.StringIO())
     assert Member.objects.get(citizen_id="022085100003").memberships.get().org == world.cell2
+
+
+@pytest.mark.browser
+def test_a_commune_officer_imports_an_office_spreadsheet_in_the_browser(page, bworld) -> None:
+    import re
+
+    from playwright.sync_api import expect
+
+    from tests.browser.helpers import login
+
+    def upload(rows: list[list]) -> None:
+        page.get_by_label("Tệp Excel (.xlsx)").set_input_files(
+            files=[{"name": "danh-sach.xlsx", "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "buffer": xlsx(rows).getvalue()}]
+        )
+        page.get_by_role("button", name="Kiểm tra tệp").click()
+
+    login(page, "canboxa")
+    page.goto(f"/org/{bworld.commune.pk}/")
+    page.get_by_role("link", name="Nhập từ Excel").click()
+    expect(page.get_by_test_id("import-template")).to_have_attribute("href", "/members/import/template.xlsx")
+    expect(page.get_by_label("Nhập vào")).to_have_value(str(bworld.commune.pk))
+
+    upload(messy_rows(bworld, with_bad_rows=True))
+    expect(page.get_by_test_id("import-failed")).to_contain_text("Có 3 lỗi; chưa nhập dòng nào.")
+    expect(page.get_by_test_id("import-errors")).to_contain_text("31/02/1990 không phải ngày có thật.")
+    expect(page.get_by_test_id("import-unused")).to_have_text("Cột không dùng: Ghi chú")
+    expect(page.get_by_test_id("import-notices")).to_contain_text("Dòng 8: Đã chuyển mã TCVN3 sang Unicode (Họ và tên, Giới tính).")
+
+    upload(messy_rows(bworld, with_bad_rows=False))
+    expect(page.get_by_test_id("import-preview")).to_contain_text("Lê Thị Hồng Nhung")
+    expect(page.get_by_test_id("import-preview")).to_contain_text("Trần Quốc Tuấn")
+    page.get_by_test_id("import-commit").click()
+    expect(page).to_have_url(re.compile(rf"/org/{bworld.commune.pk}/$"))
+    expect(page.get_by_role("status")).to_contain_text("Đã nhập 3 đảng viên.")
+    expect(page.get_by_test_id("count-members")).to_have_text("5")
