@@ -37,6 +37,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from chibo.core.access import Action, Policy
@@ -106,6 +107,10 @@ class Field:
     guide: Any = ""  # how to fill the column (the template's "Hướng dẫn" sheet, the import page)
     example: str = ""
     width: int = 14
+
+    @property
+    def other_names(self) -> list[str]:
+        return alias_examples(self)
 
 
 FIELDS: list[Field] = [
@@ -273,12 +278,13 @@ def read_sheet(file: Any) -> Sheet:
 def _read_worksheet(ws: Any) -> Sheet | None:
     rows = ws.iter_rows(values_only=True)
     header: tuple[dict[int, Field], list[str]] | None = None
+    header_values: tuple[Any, ...] = ()
     header_number = 0
     for header_number, values in enumerate(rows, start=1):
         columns, unused = _match_header(values)
         keys = {f.key for f in columns.values()}
         if _has_names(keys) and len(keys) >= 3:
-            header = (columns, unused)
+            header, header_values = (columns, unused), tuple(values)
             break
         if header_number >= HEADER_SCAN_ROWS:
             return None
@@ -291,8 +297,13 @@ def _read_worksheet(ws: Any) -> Sheet | None:
         raise ChiboError(
             _("Dòng tiêu đề (dòng %(row)s) thiếu cột: %(cols)s.") % {"row": header_number, "cols": ", ".join(missing)}, field="file"
         )
+    named = {i for i, value in enumerate(header_values) if _cell_text(value)}
+    # "Họ và tên" merged over two columns: "Nguyễn Văn" | "An", the second column without a header.
+    name_index = next((i for i, f in columns.items() if f.key == "full_name"), None)
+    tail = name_index + 1 if name_index is not None and name_index + 1 not in named else None
     out: list[tuple[int, dict[str, Any]]] = []
     skipped: list[RowNotice] = []
+    unnamed_with_data: set[int] = set()
     for number, values in enumerate(rows, start=header_number + 1):
         texts = [_cell_text(v) for v in values]
         if not any(texts):
@@ -300,17 +311,20 @@ def _read_worksheet(ws: Any) -> Sheet | None:
         if not out and all(_NUMBERING.match(t) for t in texts if t) and sum(1 for t in texts if t) >= 3:
             continue  # the column numbers (1) (2) (3) ... printed under a header
         raw = {f.key: values[i] for i, f in columns.items() if i < len(values)}
+        if tail is not None and tail < len(values) and texts[tail]:  # surname and middle name | given name
+            raw["surname_middle"], raw["given_name"] = raw.pop("full_name", None), values[tail]
+        unnamed_with_data |= {i for i, t in enumerate(texts) if t and i not in named and i != tail}
         stt = fold(_cell_text(raw.get("stt")))
         if stt in {"vi du", "vd", "mau"}:
             skipped.append(RowNotice(number, _("Dòng ví dụ, bỏ qua.")))
             continue
         if all(_cell_text(v) == "" for k, v in raw.items() if k != "stt"):
-            if any(texts):
-                skipped.append(RowNotice(number, _("Không có dữ liệu ở các cột được nhận, bỏ qua.")))
+            skipped.append(RowNotice(number, _("Không có dữ liệu ở các cột được nhận, bỏ qua.")))
             continue
         out.append((number, raw))
         if len(out) > MAX_ROWS:
             raise ChiboError(_("Tệp có quá %(n)s dòng; hãy chia thành nhiều tệp.") % {"n": MAX_ROWS}, field="file")
+    unused += [_("(cột %(col)s, không có tiêu đề)") % {"col": get_column_letter(i + 1)} for i in sorted(unnamed_with_data)]
     return Sheet(header_row=header_number, columns=columns, unused=unused, rows=out, skipped=skipped)
 
 

@@ -166,6 +166,22 @@ def test_separate_name_columns_header_variants_and_a_cell_chosen_on_the_page(wor
     assert result.unused_columns == []
 
 
+def test_a_name_header_merged_over_two_columns_and_a_column_without_header(world):
+    secretary = world.users["secretary"]
+    rows = [
+        ["STT", "Họ và tên", None, "Ngày sinh", "Giới tính", "Số CCCD", "Ngày vào Đảng", None],
+        [1, "Trương Thị", "Bích", "01/03/1984", "Nữ", "022184800001", "01/03/2010", "x"],
+        [2, "Trương Văn Cường", None, "01/03/1983", "Nam", "022083800002", "01/03/2010", None],
+    ]
+    result = import_members(actor=secretary, policy=Policy(secretary), file=xlsx(rows), org=world.cell, commit=True)
+    assert result.committed, result.errors
+    assert result.unused_columns == ["(cột H, không có tiêu đề)"]
+    bich = Member.objects.get(citizen_id="022184800001")
+    assert (bich.surname, bich.middle_name, bich.given_name) == ("Trương", "Thị", "Bích")
+    cuong = Member.objects.get(citizen_id="022083800002")
+    assert (cuong.surname, cuong.middle_name, cuong.given_name) == ("Trương", "Văn", "Cường")
+
+
 def test_a_cell_name_shared_by_two_cells_asks_for_the_code(world):
     from chibo.orgs import services as org_services
     from chibo.orgs.models import AreaKind, OrgKind, Sector
@@ -432,7 +448,7 @@ def test_a_commune_officer_imports_an_office_spreadsheet_in_the_browser(page, bw
 
     from playwright.sync_api import expect
 
-    from tests.browser.helpers import login
+    from tests.browser.helpers import login, shot
 
     def upload(rows: list[list]) -> None:
         page.get_by_label("Tệp Excel (.xlsx)").set_input_files(
@@ -451,10 +467,12 @@ def test_a_commune_officer_imports_an_office_spreadsheet_in_the_browser(page, bw
     expect(page.get_by_test_id("import-errors")).to_contain_text("31/02/1990 không phải ngày có thật.")
     expect(page.get_by_test_id("import-unused")).to_have_text("Cột không dùng: Ghi chú")
     expect(page.get_by_test_id("import-notices")).to_contain_text("Dòng 8: Đã chuyển mã TCVN3 sang Unicode (Họ và tên, Giới tính).")
+    shot(page, "import-dry-run-errors")
 
     upload(messy_rows(bworld, with_bad_rows=False))
     expect(page.get_by_test_id("import-preview")).to_contain_text("Lê Thị Hồng Nhung")
     expect(page.get_by_test_id("import-preview")).to_contain_text("Trần Quốc Tuấn")
+    shot(page, "import-dry-run-ok")
     page.get_by_test_id("import-commit").click()
     expect(page).to_have_url(re.compile(rf"/org/{bworld.commune.pk}/$"))
     expect(page.get_by_role("status")).to_contain_text("Đã nhập 3 đảng viên.")
