@@ -220,6 +220,8 @@ def export(request: HttpRequest) -> HttpResponse:
 def import_view(request: HttpRequest) -> HttpResponse:
     """Upload an .xlsx: a dry run lists every bad row and every change made to the data; a clean file
     can then be committed as a whole (all rows or none)."""
+    import contextlib
+    import time
     import uuid
     from pathlib import Path
 
@@ -265,7 +267,13 @@ def import_view(request: HttpRequest) -> HttpResponse:
             result = run_service(form, lambda: import_members(actor=request.user, policy=policy, file=upload, org=org_version.org, commit=False))
             if result is not None and result.ok:
                 pending_dir.mkdir(parents=True, exist_ok=True)
-                _prune_pending(pending_dir, previous=session_token)
+                # Checked files wait a day at most for their commit; a new check replaces the session's last one.
+                if session_token:
+                    (pending_dir / f"{session_token}.xlsx").unlink(missing_ok=True)
+                for stale in pending_dir.glob("*.xlsx"):
+                    with contextlib.suppress(OSError):  # another request may remove it first
+                        if stale.stat().st_mtime < time.time() - 86400:
+                            stale.unlink()
                 token = uuid.uuid4().hex
                 upload.seek(0)
                 (pending_dir / f"{token}.xlsx").write_bytes(upload.read())
@@ -273,20 +281,6 @@ def import_view(request: HttpRequest) -> HttpResponse:
     status_code = 400 if form.errors or (result is not None and not result.ok) else 200
     context = {"version": page, "form": form, "result": result, "token": token, "fields": FIELDS}
     return render(request, "members/import.html", context, status=status_code)
-
-
-def _prune_pending(pending_dir: Any, *, previous: str) -> None:
-    """Checked files wait for their commit a day at most; a new check replaces the session's last one."""
-    import time
-
-    if previous:
-        (pending_dir / f"{previous}.xlsx").unlink(missing_ok=True)
-    for path in pending_dir.glob("*.xlsx"):
-        try:
-            if path.stat().st_mtime < time.time() - 86400:
-                path.unlink(missing_ok=True)
-        except OSError:
-            continue
 
 
 @login_required
