@@ -31,7 +31,9 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import CharField
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -122,8 +124,11 @@ FIELDS: list[Field] = [
     Field("surname", "Họ", (), "name", gettext_lazy("Thay cho Họ và tên, đi cùng cột Tên."), width=10),
     Field("middle_name", "Tên đệm", ("ten lot", "chu dem", "dem"), "name", gettext_lazy("Có thể để trống."), width=12),
     Field("given_name", "Tên", ("ten goi",), "name", gettext_lazy("Đi cùng cột Họ hoặc Họ đệm."), width=10),
-    Field("date_of_birth", "Ngày sinh", ("ngay thang nam sinh", "sinh ngay"), "date", gettext_lazy("Bắt buộc. dd/mm/yyyy."), "15/08/1985", 12),
+    Field("date_of_birth", "Ngày sinh", ("ngay thang nam sinh", "sinh ngay", "nam sinh"), "date", gettext_lazy("Bắt buộc. dd/mm/yyyy."), "15/08/1985", 12),
     Field("sex", "Giới tính", ("gioi", "nam nu", "nam hay nu"), "sex", gettext_lazy("Bắt buộc. Nam hoặc Nữ."), "Nữ", 10),
+    # Forms that mark the sex with an "x" (or the year of birth) under a "Nam" or a "Nữ" column.
+    Field("sex_male", "Nam", (), "sexmark"),
+    Field("sex_female", "Nữ", (), "sexmark"),
     Field("citizen_id", "Số CCCD", ("cccd", "so can cuoc", "can cuoc", "so can cuoc cong dan", "can cuoc cong dan", "so dinh danh",
                                     "so dinh danh ca nhan", "ma dinh danh", "ma so dinh danh ca nhan", "so cmnd cccd", "so cccd cmnd", "cmnd cccd", "cccd cmnd"),
           "citizen_id", gettext_lazy("Bắt buộc. 12 chữ số; để cột ở dạng Văn bản (Text) để Excel không bỏ số 0 đầu."), "022185000123", 16),
@@ -292,6 +297,8 @@ def _read_worksheet(ws: Any) -> Sheet | None:
         return None
     columns, unused = header
     keys = {f.key for f in columns.values()}
+    if {"sex_male", "sex_female"} <= keys:
+        keys.add("sex")
     missing = [FIELD_BY_KEY[k].header for k in REQUIRED_KEYS if k not in keys]
     if missing:
         raise ChiboError(
@@ -399,9 +406,9 @@ def _names(row: _Row) -> dict[str, str]:
     if t.get("surname_middle") and given:
         words = t["surname_middle"].split()
         surname, middle = words[0], " ".join(words[1:] + t.get("middle_name", "").split())
-    elif t.get("surname") or given:
+    elif t.get("surname") and given or not t.get("full_name") and ("surname" in t or "given_name" in t):
         surname, middle = t.get("surname", ""), t.get("middle_name", "")
-    else:
+    else:  # "Họ và tên" (a "Tên" column beside it only serves to sort the sheet)
         words = t.get("full_name", "").split()
         if len(words) < 2:
             if words:
@@ -462,6 +469,12 @@ def _dates(row: _Row) -> dict[str, dt.date | None]:
 
 def _sex(row: _Row) -> str | None:
     value = fold(row.text.get("sex", ""))
+    if not value and ("sex_male" in row.raw or "sex_female" in row.raw):
+        male, female = bool(_cell_text(row.raw.get("sex_male"))), bool(_cell_text(row.raw.get("sex_female")))
+        if male != female:
+            return str(Sex.MALE if male else Sex.FEMALE)
+        row.error("sex", _("hãy đánh dấu một trong hai cột Nam, Nữ.") if not male else _("có dấu ở cả cột Nam và cột Nữ."))
+        return None
     if value in {"nam", "male", "m"}:
         return str(Sex.MALE)
     if value in {"nu", "female", "f"}:
@@ -633,10 +646,23 @@ def parse_row(row: _Row, cells: CellFinder) -> tuple[Organisation | None, dict[s
         data[key] = row.text.get(key, "")
     if not data["citizen_id"] and not any(e.startswith(_label("citizen_id")) for e in row.errors):
         row.error("citizen_id", _("không được để trống."))
+    for key, value in data.items():  # the columns' lengths, so nothing is cut or refused by the database
+        limit = _MAX_LENGTHS.get(key)
+        if isinstance(value, str) and limit and len(value) > limit:
+            row.error(key, _("dài %(n)s ký tự, quá %(max)s ký tự cho phép.") % {"n": len(value), "max": limit})
+    if data["email"]:
+        try:
+            validate_email(data["email"])
+        except ValidationError:
+            row.error("email", _("“%(v)s” không phải địa chỉ email.") % {"v": data["email"]})
     org, why = cells.find(name=row.text.get("cell", ""), code=row.text.get("cell_code", ""))
     if org is None:
         row.errors.append(why)
     return org, data
+
+
+_MAX_LENGTHS = {f.name: f.max_length for f in Member._meta.get_fields() if isinstance(f, CharField) and f.max_length and f.name not in {"citizen_id", "phone", "party_card_number"}}
+# (citizen IDs, phones and card numbers get the service's own, more precise, messages)
 
 
 class _DryRun(Exception):

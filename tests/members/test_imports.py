@@ -182,6 +182,26 @@ def test_a_name_header_merged_over_two_columns_and_a_column_without_header(world
     assert (cuong.surname, cuong.middle_name, cuong.given_name) == ("Trương", "Văn", "Cường")
 
 
+def test_sex_marked_under_nam_or_nu_a_sorting_name_column_lengths_and_emails(world):
+    secretary = world.users["secretary"]
+    rows = [
+        ["STT", "Họ và tên", "Tên", "Nam", "Nữ", "Ngày sinh", "Số CCCD", "Ngày vào Đảng", "Quê quán", "Email"],
+        [1, "Đinh Thị Hoa", "Hoa", "", "x", "02/03/1986", "022186900001", "02/03/2012", "Hạ Long", "hoa@example.vn"],
+        [2, "Đinh Văn Hải", "Hải", "x", "", "02/03/1987", "022087900002", "02/03/2012", "x" * 201, "hai@"],
+        [3, "Đinh Văn Hà", "Hà", "x", "x", "1987", "022087900003", "02/03/2012", "", ""],
+    ]
+    result = import_members(actor=secretary, policy=Policy(secretary), file=xlsx(rows), org=world.cell, commit=False)
+    assert [(e.row, e.message) for e in result.errors] == [
+        (3, "Quê quán: dài 201 ký tự, quá 200 ký tự cho phép."),
+        (3, "Email: “hai@” không phải địa chỉ email."),
+        (4, "Ngày sinh: chỉ có năm 1987; cần đủ ngày/tháng/năm (dd/mm/yyyy)."),
+        (4, "Giới tính: có dấu ở cả cột Nam và cột Nữ."),
+    ]
+    result = import_members(actor=secretary, policy=Policy(secretary), file=xlsx(rows[:2]), org=world.cell, commit=True)
+    hoa = Member.objects.get(citizen_id="022186900001")
+    assert (hoa.surname, hoa.middle_name, hoa.given_name, hoa.sex, hoa.email) == ("Đinh", "Thị", "Hoa", "female", "hoa@example.vn")
+
+
 def test_a_cell_name_shared_by_two_cells_asks_for_the_code(world):
     from chibo.orgs import services as org_services
     from chibo.orgs.models import AreaKind, OrgKind, Sector
