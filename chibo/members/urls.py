@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.create, name="create"),
     path("export.xlsx", views.export, name="export"),
     path("import/", views.import_view, name="import"),
+    path("import/template.xlsx", views.import_template, name="import_template"),
     path("<int:member_id>/", views.detail, name="detail"),
     path("<int:member_id>/edit/", views.edit, name="edit"),
     path("<int:member_id>/move/", views.move, name="move"),

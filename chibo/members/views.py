@@ -189,51 +189,80 @@ def export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def import_view(request: HttpRequest) -> HttpResponse:
-    """Upload an .xlsx: a dry run first lists every bad row; a clean file can then be committed as a whole."""
+    """Upload an .xlsx: a dry run lists every bad row and every change made to the data; a clean file
+    can then be committed as a whole (all rows or none)."""
+    import contextlib
+    import time
     import uuid
     from pathlib import Path
 
     from django.conf import settings
+    from django.http import Http404
 
-    from chibo.members.imports import COLUMNS, import_members
+    from chibo.core.forms import run_service
+    from chibo.members.import_form import ImportForm
+    from chibo.members.imports import FIELDS, import_members
 
     policy = policy_for(request)
-    org_id = request.GET.get("org") or request.POST.get("org") or ""
-    version = policy.version_or_404(int(org_id) if org_id.isdigit() else 0, on=today(), action=Action.EDIT_MEMBER)
-    default_org = version.org if version.kind in CELL_KINDS else None
-    pending_dir = Path(settings.VAR_DIR) / "imports"
-    context: dict[str, Any] = {"version": version, "columns": COLUMNS, "result": None, "error": "", "token": ""}
-    if request.method == "POST":
-        try:
-            token = request.POST.get("token", "")
-            if token:
-                if token != request.session.get("import_token"):
-                    raise ChiboError(_("Phiên nhập đã hết hạn; hãy chọn lại tệp."))
-                path = pending_dir / f"{token}.xlsx"
+    scope = policy.versions(action=Action.EDIT_MEMBER).select_related("org")
+    page_id = request.GET.get("org", "")
+    page = policy.version_or_404(int(page_id), action=Action.EDIT_MEMBER) if page_id.isdigit() else None
+    session_token = request.session.get("import_token", "")
+    data = request.POST if request.method == "POST" else None
+    form = ImportForm(data, request.FILES or None, scope=scope, page=page, session_token=session_token)
+    result = None
+    token = ""
+    valid = form.is_bound and form.is_valid()
+    if page is None:  # posted without ?org=: the page is the organisation chosen in the form
+        page = form.cleaned_data.get("org") if form.is_bound else None
+        if page is None:
+            raise Http404  # missing or out of scope, alike
+        form.show_choices_for(page)
+    if valid:
+        org_version: OrgVersion = form.cleaned_data["org"]
+        pending_dir = Path(settings.VAR_DIR) / "imports"
+        if form.commit:
+            path = pending_dir / f"{session_token}.xlsx"
+            if not path.exists():
+                form.add_error(None, _("Phiên nhập đã hết hạn; hãy chọn lại tệp."))
+            else:
                 with path.open("rb") as fh:
-                    result = import_members(actor=request.user, policy=policy, file=fh, default_org=default_org, commit=True)
-                if result.committed:
+                    result = run_service(form, lambda: import_members(actor=request.user, policy=policy, file=fh, org=org_version.org, commit=True))
+                if result is not None and result.committed:
                     path.unlink(missing_ok=True)
                     request.session.pop("import_token", None)
                     messages.success(request, _("Đã nhập %(n)s đảng viên.") % {"n": result.created})
-                    return redirect("orgs:detail", version.org_id)
-                context["result"] = result
-            else:
-                upload = request.FILES.get("file")
-                if upload is None:
-                    raise ChiboError(_("Hãy chọn tệp .xlsx."), field="file")
-                result = import_members(actor=request.user, policy=policy, file=upload, default_org=default_org, commit=False)
-                context["result"] = result
-                if result.ok:
-                    pending_dir.mkdir(parents=True, exist_ok=True)
-                    token = uuid.uuid4().hex
-                    upload.seek(0)
-                    (pending_dir / f"{token}.xlsx").write_bytes(upload.read())
-                    request.session["import_token"] = token
-                    context["token"] = token
-        except ChiboError as exc:
-            context["error"] = exc.message
-        except OSError:
-            context["error"] = _("Phiên nhập đã hết hạn; hãy chọn lại tệp.")
-    status_code = 400 if context["error"] or (context["result"] and not context["result"].ok) else 200
+                    return redirect("orgs:detail", page.org_id)
+        else:
+            upload = form.cleaned_data["file"]
+            result = run_service(form, lambda: import_members(actor=request.user, policy=policy, file=upload, org=org_version.org, commit=False))
+            if result is not None and result.ok:
+                pending_dir.mkdir(parents=True, exist_ok=True)
+                # Checked files wait a day at most for their commit; a new check replaces the session's last one.
+                if session_token:
+                    (pending_dir / f"{session_token}.xlsx").unlink(missing_ok=True)
+                for stale in pending_dir.glob("*.xlsx"):
+                    with contextlib.suppress(OSError):  # another request may remove it first
+                        if stale.stat().st_mtime < time.time() - 86400:
+                            stale.unlink()
+                token = uuid.uuid4().hex
+                upload.seek(0)
+                (pending_dir / f"{token}.xlsx").write_bytes(upload.read())
+                request.session["import_token"] = token
+    status_code = 400 if form.errors or (result is not None and not result.ok) else 200
+    context = {"version": page, "form": form, "result": result, "token": token, "fields": FIELDS}
     return render(request, "members/import.html", context, status=status_code)
+
+
+@login_required
+def import_template(request: HttpRequest) -> HttpResponse:
+    """The .xlsx template offices fill in, for anyone who may import (secretary, staff, admin)."""
+    from django.http import Http404
+
+    from chibo.members.imports import XLSX, template_xlsx
+
+    if not policy_for(request).roles() & {"secretary", "staff", "admin"}:
+        raise Http404
+    response = HttpResponse(template_xlsx(), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="mau-nhap-dang-vien.xlsx"'
+    return response
