@@ -151,7 +151,7 @@ def test_the_assignment_page_query_count_does_not_grow_with_cells(world: World, 
 def test_coverage_page_for_staff_and_404_for_others(world: World, client_for, django_assert_max_num_queries) -> None:
     url = reverse("meetings:upper_coverage", args=[world.commune.pk]) + "?months=3"
     staff = client_for("staff")
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(10):  # the cells without an attendee, and each attendee's quota
         response = staff.get(url)
     assert response.status_code == 200
     assert "Chi bộ thôn Trung Sơn" in response.content.decode()
