@@ -258,6 +258,10 @@ CHIBO_QUALITY_MAX_EXCUSED_STREAK = envint("CHIBO_QUALITY_MAX_EXCUSED_STREAK", "3
 # Upper-level attendance: how many times a year each committee member attends cell meetings
 # (Kon Tum 776-QĐ/TU: commune level 6, province level 2; a local rule, so a setting).
 CHIBO_UPPER_ATTENDANCE_PER_YEAR = envint("CHIBO_UPPER_ATTENDANCE_PER_YEAR", "6")
+# The yearly quota per attendee, by the level of the committee of their staff grant (domain.md §3):
+# provincial committee members at least 2 a year; commune-level (and other grassroots) members 6.
+CHIBO_UPPER_QUOTA_PROVINCE = envint("CHIBO_UPPER_QUOTA_PROVINCE", "2")
+CHIBO_UPPER_QUOTA_COMMUNE = envint("CHIBO_UPPER_QUOTA_COMMUNE", str(CHIBO_UPPER_ATTENDANCE_PER_YEAR))
 # Uploaded materials.
 CHIBO_MATERIAL_MAX_BYTES = envint("CHIBO_MATERIAL_MAX_BYTES", str(20 * 1024 * 1024))
 MEDIA_ROOT = Path(os.getenv("CHIBO_MEDIA_ROOT", str(VAR_DIR / "media")))

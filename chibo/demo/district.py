@@ -18,6 +18,7 @@ import datetime as dt
 
 from chibo.core.models import OPEN
 from chibo.demo.plan import (
+    CONGRESSES,
     REORGANISATION,
     Change,
     Dissolve,
@@ -27,12 +28,31 @@ from chibo.demo.plan import (
     People,
     Person,
     Plan,
+    TermSpec,
     assign_leadership,
     between,
     plain_member,
 )
 
 VILLAGE_MERGER = dt.date(2022, 4, 1)
+
+# Seed 001: on 3/7/2022 the 1,421 village, hamlet and quarter cells of Quảng Ninh held their congresses
+# for the 2022–2025 term, the second 2.5-year term of the Charter's five years (2020–2022 before it);
+# the 2025 congresses (CONGRESSES[1]) opened the five-year 2025–2030 term (294-QĐ/TW). The first
+# term's congress day is not in the seeds (None) and its start, 01/01/2020, is a guess.
+SEED_001_TERMS: tuple[TermSpec, ...] = (
+    ("2020–2022", None, dt.date(2020, 1, 1), CONGRESSES[0]),
+    ("2022–2025", CONGRESSES[0], CONGRESSES[0], CONGRESSES[1]),
+    ("2025–2030", CONGRESSES[1], CONGRESSES[1], dt.date(2030, 4, 20)),
+)
+
+
+def seed_001_terms(founded: dt.date | None = None) -> tuple[TermSpec, ...]:
+    """The seed-001 terms of a residential cell; one founded within the history (a village formed by
+    the merger of 01/04/2022) starts its first term the day it was founded."""
+    if founded is None:
+        return SEED_001_TERMS
+    return tuple((name, congress, max(start, founded), end) for name, congress, start, end in SEED_001_TERMS if end > founded)
 
 # slug, name (after "Đảng bộ "), admin unit, area kind, areas, ethnic shares
 COMMUNES: list[tuple[str, str, str, str, list[str], dict[str, float]]] = [
@@ -150,6 +170,11 @@ def build_district(*, seed: int, today: dt.date) -> Plan:
         for key in source_keys:
             merged_away[key] = target.key
         plan.ops.append(Merge(on=VILLAGE_MERGER, sources=source_keys, into=target.key))
+
+    # The recorded terms of the residential cells (seed 001); other cells get theirs in demo.meetings.
+    for spec in [c for c, _p, _e in cells] + new_villages:
+        if spec.sector == "residential" and spec.key not in merged_away:
+            plan.cell_terms[spec.key] = seed_001_terms(spec.founded if spec.by_op else None)
 
     # Members, cell by cell.
     members_of: dict[int, list[Person]] = {}

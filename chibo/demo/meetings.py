@@ -33,7 +33,7 @@ from django.utils import timezone
 
 from chibo.accounts.models import User
 from chibo.demo import names
-from chibo.demo.plan import Dissolve, Merge, Plan
+from chibo.demo.plan import Dissolve, Merge, Plan, TermSpec
 from chibo.meetings import rules
 from chibo.meetings.agenda_templates import agenda_for
 from chibo.meetings.models import (
@@ -202,7 +202,7 @@ class Tables:
 
 FIELDS: dict[Any, tuple[str, ...]] = {
     User: ("id", "password", "username", "first_name", "last_name", "email", "is_superuser", "is_staff", "is_active", "date_joined", "display_name"),
-    CellTerm: ("id", "org_id", "name", "starts_on", "ends_on"),
+    CellTerm: ("id", "org_id", "name", "starts_on", "ends_on", "congress_on"),
     Meeting: (
         "id", "org_id", "kind", "month", "starts_at", "place", "topic", "moved_reason", "status", "published_at",
         "published_late", "draft_resolution", "chair_id", "minute_taker_id", "checkin_code", "opened_at", "closed_at",
@@ -313,18 +313,29 @@ class Generator:
 
     # Terms -------------------------------------------------------------------------------------
 
+    def cell_terms(self, cell_key: int) -> tuple[TermSpec, ...]:
+        """The plan's recorded terms of the cell (seed 001, district.SEED_001_TERMS), else TERMS."""
+        return self.plan.cell_terms.get(cell_key) or tuple((name, None, start, end) for name, start, end in TERMS)
+
+    def record_terms(self, cell_key: int) -> tuple[TermSpec, ...]:
+        terms = self.cell_terms(cell_key)
+        if (cell_key, 0) not in self.terms:
+            for i, (name, congress, start, end) in enumerate(terms):
+                self.terms[(cell_key, i)] = pk = self._id(CellTerm)
+                self.add(CellTerm, (pk, self.org_ids[cell_key], name, start, end, congress))
+        return terms
+
     def term(self, cell_key: int, day: dt.date) -> tuple[int, int]:
         """The CellTerm id and the next resolution number for a meeting on ``day``."""
-        if (cell_key, 0) not in self.terms:
-            for i, (name, start, end) in enumerate(TERMS):
-                self.terms[(cell_key, i)] = pk = self._id(CellTerm)
-                self.add(CellTerm, (pk, self.org_ids[cell_key], name, start, end))
-        index = 0 if day < TERMS[0][2] else 1
+        terms = self.record_terms(cell_key)
+        index = next((i for i, t in enumerate(terms) if t[2] <= day < t[3]), 0 if day < terms[0][2] else len(terms) - 1)
         key = (cell_key, index)
         if key not in self.numbers:
-            # The window starts inside the first term: one resolution a month before it, not in the data.
-            start = TERMS[index][1]
-            self.numbers[key] = 1 if index else max(1, (day.year - start.year) * 12 + day.month - start.month + 1)
+            # The window starts inside the cell's first numbered term: one resolution a month before it,
+            # not in the data. A later term numbers from 01.
+            start = terms[index][2]
+            first = not any(k[0] == cell_key for k in self.numbers)
+            self.numbers[key] = max(1, (day.year - start.year) * 12 + day.month - start.month + 1) if first else 1
         number = self.numbers[key]
         self.numbers[key] = number + 1
         return self.terms[key], number
@@ -340,6 +351,8 @@ class Generator:
         attendee = self.upper_users(cells)
         persona_cell = plan.persona_grants.get("bithu", ("", None))[1]
         for spec in cells:
+            if spec.key in plan.cell_terms:  # recorded terms, whether or not a resolution is numbered in them
+                self.record_terms(spec.key)
             end = ends.get(spec.key)
             thematic_always = rng.random() < 0.88  # most cells: a thematic content every quarter
             residential = spec.sector == "residential"

@@ -33,6 +33,8 @@ VILLAGE_TERMS = (
     (dt.date(2024, 12, 15), dt.date(2027, 12, 15)),
 )
 REORGANISATION = dt.date(2025, 7, 1)
+# A cell's recorded congress term: name, congress day (None: not known), start, end (the next congress).
+TermSpec = tuple[str, dt.date | None, dt.date, dt.date]
 
 
 def add_years(day: dt.date, years: int) -> dt.date:
@@ -481,6 +483,8 @@ class Plan:
     # username -> person index (dangvien, bithu) and username -> (role, org key) for grants
     persona_people: dict[str, int] = field(default_factory=dict)
     persona_grants: dict[str, tuple[str, int | None]] = field(default_factory=dict)
+    # cell key -> its recorded terms, oldest first (meetings.CellTerm rows; see district.SEED_001_TERMS)
+    cell_terms: dict[int, tuple[TermSpec, ...]] = field(default_factory=dict)
     rng: random.Random = field(init=False, repr=False)
 
     def __post_init__(self) -> None:

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from chibo.core.access import Action, Policy
@@ -17,6 +18,7 @@ from chibo.meetings.models import (
     REGULAR_KINDS,
     THEMATIC_KINDS,
     AgendaItem,
+    CellTerm,
     Comment,
     Meeting,
     MeetingDay,
@@ -80,6 +82,19 @@ def default_starts_at(*, version: OrgVersion, month: dt.date) -> dt.datetime:
 
 def current_version(org_id: int) -> OrgVersion | None:
     return OrgVersion.objects.filter(org_id=org_id, valid_to=OPEN).first()
+
+
+# Terms -------------------------------------------------------------------------------------
+
+
+def cell_terms(*, org_id: int) -> list[CellTerm]:
+    """The cell's recorded terms, the latest first."""
+    return list(CellTerm.objects.filter(org_id=org_id).order_by("-starts_on"))
+
+
+def term_on(*, org_id: int, day: dt.date) -> CellTerm | None:
+    """The recorded term covering ``day`` ([starts_on, ends_on)); None where none is recorded: never guessed."""
+    return CellTerm.objects.filter(org_id=org_id, starts_on__lte=day, ends_on__gt=day).order_by("-starts_on").first()
 
 
 # Meetings ----------------------------------------------------------------------------------
@@ -221,6 +236,86 @@ def upper_coverage(*, cells: list[OrgVersion], months: int, today: dt.date) -> l
 
 
 @dataclass
+class QuotaRow:
+    """One upper-level attendee's year against the yearly quota of their level (domain.md §3)."""
+
+    user: Any
+    level: str  # "province" | "commune"
+    quota: int
+    attended: int  # assignments of the year recorded as attended, in any cell
+    assigned: int  # assignments of the year, in any cell
+
+    @property
+    def met(self) -> bool:
+        return self.attended >= self.quota
+
+    @property
+    def missing(self) -> int:
+        return max(0, self.quota - self.attended)
+
+
+PROVINCE_LEVEL = "province"
+COMMUNE_LEVEL = "commune"
+
+
+def upper_quota(level: str) -> int:
+    """The yearly quota of a level: CHIBO_UPPER_QUOTA_PROVINCE (2) or CHIBO_UPPER_QUOTA_COMMUNE (6)."""
+    if level == PROVINCE_LEVEL:
+        return int(getattr(settings, "CHIBO_UPPER_QUOTA_PROVINCE", 2))
+    return int(getattr(settings, "CHIBO_UPPER_QUOTA_COMMUNE", 6))
+
+
+def attendee_levels(*, user_ids: Iterable[int], fallback: str) -> dict[int, str]:
+    """Each user's level from the organisation of their staff grants (today's kind): a provincial
+    committee makes them provincial; any other committee (commune, ward, grassroots, directly
+    subordinate) commune-level. Users without a staff grant (committee position holders) get ``fallback``."""
+    from chibo.accounts.models import Grant
+    from chibo.orgs.models import OrgKind
+
+    ids = list(user_ids)
+    rows = Grant.objects.filter(user_id__in=ids, role="staff", org__versions__valid_to=OPEN).values_list("user_id", "org__versions__kind")
+    levels: dict[int, str] = {}
+    for user_id, kind in rows:
+        if levels.get(user_id) != PROVINCE_LEVEL:
+            levels[user_id] = PROVINCE_LEVEL if kind == OrgKind.PROVINCIAL else COMMUNE_LEVEL
+    return {i: levels.get(i, fallback) for i in ids}
+
+
+def upper_quota_rows(*, committee: OrgVersion, cells: list[OrgVersion], year: int) -> list[QuotaRow]:
+    """The committee's attendees (the candidates of upper_candidates, and anyone assigned to its cells
+    in ``year``) with their year: attended and assigned meetings in any cell, against their level's
+    quota. Not met first, provincial members first. Two queries whatever the number of people."""
+    from chibo.accounts.models import User
+    from chibo.orgs.models import OrgKind
+
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 1)
+    in_year = UpperAssignment.objects.filter(month__gte=first, month__lte=last)
+    assigned_here = in_year.filter(cell_id__in=[c.org_id for c in cells]).values("attendee_id")
+    ids = path_ids(committee)
+    on = timezone.localdate()
+    holders = Position.objects.filter(org_id=committee.org_id, valid_from__lte=on, valid_to__gt=on).values("member_id")
+
+    def count(**extra: Any) -> Any:
+        qs = in_year.filter(attendee_id=OuterRef("pk"), **extra).order_by().values("attendee_id").annotate(n=Count("pk")).values("n")
+        return Coalesce(Subquery(qs), 0)
+
+    users = list(
+        User.objects.filter(is_active=True)
+        .filter(Q(grants__role="staff", grants__org_id__in=ids) | Q(member_id__in=holders) | Q(pk__in=assigned_here))
+        .distinct()
+        .annotate(n_attended=count(attended=True), n_assigned=count())
+        .order_by("display_name", "username")
+    )
+    fallback = PROVINCE_LEVEL if committee.kind == OrgKind.PROVINCIAL else COMMUNE_LEVEL
+    levels = attendee_levels(user_ids=[u.pk for u in users], fallback=fallback)
+    rows = [
+        QuotaRow(user=u, level=levels[u.pk], quota=upper_quota(levels[u.pk]), attended=u.n_attended, assigned=u.n_assigned)  # type: ignore[attr-defined]
+        for u in users
+    ]
+    return sorted(rows, key=lambda r: (r.met, r.level != PROVINCE_LEVEL))
+
+
+@dataclass
 class ScheduleRow:
     assignment: UpperAssignment
     cell_name: str
@@ -236,6 +331,18 @@ def my_schedule(*, user: Any) -> list[ScheduleRow]:
     for m in Meeting.objects.filter(org_id__in=cell_ids, month__in=months, kind__in=REGULAR_KINDS):
         meetings[(m.org_id, m.month)] = m
     return [ScheduleRow(assignment=a, cell_name=names.get(a.cell_id, str(a.cell_id)), meeting=meetings.get((a.cell_id, a.month))) for a in assignments]
+
+
+def own_cell_meetings(*, member_id: int | None, now: dt.datetime, upcoming: int = 3, recent: int = 3) -> tuple[list[Meeting], list[Meeting]]:
+    """The meetings of the member's own cell (today's membership): the next ones, soonest first, and
+    the last ones held or due, latest first. Empty for a user without a member record."""
+    if not member_id:
+        return [], []
+    cells = memberships_on(timezone.localdate(now)).filter(member_id=member_id).values("org_id")
+    qs = Meeting.objects.filter(org_id__in=cells)
+    soon = list(qs.filter(starts_at__gte=now).order_by("starts_at", "id")[:upcoming])
+    past = list(qs.filter(starts_at__lt=now).order_by("-starts_at", "-id")[:recent])
+    return soon, past
 
 
 def notifications_for(*, user: Any) -> list[Notification]:

@@ -4,8 +4,12 @@ comments, and upper-level attendees. Each service is one transaction with its au
 Rules (domain.md §3):
 - one regular (or combined) meeting per cell per month (Charter Art. 24.2; DB constraint);
 - the regular day is the nearest MeetingDay rule up the tree, else settings;
-- documents at least CHIBO_PUBLISH_MIN_HOURS before (42-HD/BTCTW): publishing later is allowed,
-  flagged ``published_late`` for statistics;
+- documents at least CHIBO_PUBLISH_MIN_HOURS before (42-HD/BTCTW). Late documents are counted, not
+  refused: published less than that before the start (``published_late``); a material added or removed
+  after that point while the meeting is published (``late_material``); the meeting moved earlier after
+  publishing (``late_move``, and ``published_late`` too when the publication is now less than that
+  before the new start). Each flag is set in the transaction of the change and is in its audit row;
+  none is ever cleared (the members were told late, whatever happens next);
 - members and the assigned upper-level attendee are told time, place and content (42-HD/BTCTW).
 """
 
@@ -48,7 +52,11 @@ from chibo.orgs.models import CELL_KINDS, Organisation
 
 EDITABLE = (MeetingStatus.DRAFT, MeetingStatus.PUBLISHED)
 MAX_AGENDA_ITEMS = 60
-MEETING_FIELDS = ["kind", "month", "starts_at", "place", "topic", "moved_reason", "status", "published_at", "published_late"]
+MEETING_FIELDS = [
+    "kind", "month", "starts_at", "place", "topic", "moved_reason", "status", "published_at", "published_late",
+    "late_material", "late_move",
+]
+MOVE_FIELDS = ["starts_at", "moved_reason", "published_late", "late_move"]
 
 
 def _clean_text(value: str, *, max_length: int) -> str:
@@ -140,6 +148,9 @@ def _lock(meeting: Meeting) -> Meeting:
 
 @transaction.atomic
 def meeting_move(*, actor: Any, meeting: Meeting, starts_at: dt.datetime, reason: str) -> Meeting:
+    """A new time, with its reason. Moving a published meeting earlier makes its documents late
+    (``late_move``); if the publication is now less than the minimum before the new start, the
+    publication is late too (``published_late``)."""
     meeting = _lock(meeting)
     _check_editable(meeting)
     reason = _clean_text(reason, max_length=300)
@@ -147,13 +158,21 @@ def meeting_move(*, actor: Any, meeting: Meeting, starts_at: dt.datetime, reason
         raise ChiboError(_("Hãy ghi lý do dời lịch họp."), field="reason")
     if starts_at == meeting.starts_at:
         raise ChiboError(_("Thời gian mới trùng thời gian cũ."), field="starts_at")
-    before = audit.snapshot(meeting, ["starts_at", "moved_reason"])
+    before = audit.snapshot(meeting, MOVE_FIELDS)
+    earlier_after_publishing = meeting.status == MeetingStatus.PUBLISHED and starts_at < meeting.starts_at
     meeting.starts_at, meeting.moved_reason = starts_at, reason
-    meeting.save(update_fields=["starts_at", "moved_reason"])
+    summary = _("Dời lịch họp sang %(when)s. Lý do: %(reason)s") % {"when": _when(starts_at), "reason": reason}
+    if earlier_after_publishing:
+        meeting.late_move = True
+        summary += " — " + _("dời sớm hơn sau khi đã thông báo (tài liệu tính là muộn)")
+        assert meeting.published_at is not None
+        if not meeting.published_late and publish_is_late(meeting=meeting, now=meeting.published_at):
+            meeting.published_late = True
+            summary += " — " + _("thông báo nay còn chưa đến %(hours)s giờ trước giờ họp mới") % {"hours": _min_hours()}
+    meeting.save(update_fields=MOVE_FIELDS)
     audit.record(
-        actor=actor, verb="meeting.move", obj=meeting,
-        summary=_("Dời lịch họp sang %(when)s. Lý do: %(reason)s") % {"when": _when(starts_at), "reason": reason},
-        before=before, after=audit.snapshot(meeting, ["starts_at", "moved_reason"]),
+        actor=actor, verb="meeting.move", obj=meeting, summary=summary,
+        before=before, after=audit.snapshot(meeting, MOVE_FIELDS),
     )
     if meeting.status == MeetingStatus.PUBLISHED:
         subject = _("Thay đổi lịch sinh hoạt chi bộ tháng %(month)s") % {"month": meeting.month.strftime("%m/%Y")}
@@ -307,9 +326,27 @@ def _sniff_office(data: bytes) -> tuple[str, str]:
     raise bad
 
 
+def _late_material_point(meeting: Meeting) -> dt.datetime:
+    return meeting.starts_at - dt.timedelta(hours=_min_hours())
+
+
+def _mark_late_material(meeting: Meeting, now: dt.datetime) -> bool:
+    """Flag the meeting when its published documents change after (start − the minimum hours).
+    True when this change is late (whether or not the flag was already set)."""
+    if meeting.status != MeetingStatus.PUBLISHED or now <= _late_material_point(meeting):
+        return False
+    if not meeting.late_material:
+        meeting.late_material = True
+        meeting.save(update_fields=["late_material"])
+    return True
+
+
 @transaction.atomic
-def material_add(*, actor: Any, meeting: Meeting, name: str, data: bytes) -> Material:
+def material_add(*, actor: Any, meeting: Meeting, name: str, data: bytes, now: dt.datetime | None = None) -> Material:
+    """A material for the meeting. Added after (start − CHIBO_PUBLISH_MIN_HOURS) to a published
+    meeting, it is accepted and flags the meeting ``late_material``."""
     meeting = _lock(meeting)
+    now = now or timezone.now()
     if meeting.status == MeetingStatus.APPROVED:
         raise ChiboError(_("Biên bản đã duyệt, khóa sổ; không thêm tài liệu được nữa."))
     limit = int(settings.CHIBO_MATERIAL_MAX_BYTES)
@@ -324,18 +361,32 @@ def material_add(*, actor: Any, meeting: Meeting, name: str, data: bytes) -> Mat
     material.file.save(f"{uuid.uuid4().hex}.{ext}", ContentFile(data), save=False)
     stored = material.file.name
     material.save()
-    audit.record(actor=actor, verb="meeting.material_add", obj=meeting, summary=_("Thêm tài liệu: %(name)s") % {"name": original}, after={"name": original, "sha256": digest, "size": len(data), "file": stored})
+    late = _mark_late_material(meeting, now)
+    summary = _("Thêm tài liệu: %(name)s") % {"name": original}
+    if late:
+        summary += " — " + _("tài liệu muộn (chưa đến %(hours)s giờ trước giờ họp)") % {"hours": _min_hours()}
+    after = {"name": original, "sha256": digest, "size": len(data), "file": stored, "late_material": late}
+    audit.record(actor=actor, verb="meeting.material_add", obj=meeting, summary=summary, after=after)
     return material
 
 
 @transaction.atomic
-def material_delete(*, actor: Any, material: Material) -> None:
+def material_delete(*, actor: Any, material: Material, now: dt.datetime | None = None) -> None:
+    """Removing a material of a published meeting after (start − the minimum hours) flags it ``late_material``."""
     meeting = _lock(material.meeting)
+    now = now or timezone.now()
     if meeting.status not in EDITABLE:
         raise ChiboError(_("Cuộc họp đã bắt đầu, không xóa tài liệu được nữa."))
     name, digest, stored = material.original_name, material.sha256, material.file.name or ""
     material.delete()
-    audit.record(actor=actor, verb="meeting.material_delete", obj=meeting, summary=_("Xóa tài liệu: %(name)s") % {"name": name}, before={"name": name, "sha256": digest})
+    late = _mark_late_material(meeting, now)
+    summary = _("Xóa tài liệu: %(name)s") % {"name": name}
+    if late:
+        summary += " — " + _("tài liệu muộn (chưa đến %(hours)s giờ trước giờ họp)") % {"hours": _min_hours()}
+    audit.record(
+        actor=actor, verb="meeting.material_delete", obj=meeting, summary=summary,
+        before={"name": name, "sha256": digest}, after={"late_material": late},
+    )
     storage = material.file.storage
     if stored:
         transaction.on_commit(lambda: storage.delete(stored))
@@ -344,9 +395,13 @@ def material_delete(*, actor: Any, material: Material) -> None:
 # Publication -------------------------------------------------------------------------------
 
 
+def _min_hours() -> int:
+    return int(getattr(settings, "CHIBO_PUBLISH_MIN_HOURS", 24))
+
+
 def publish_is_late(*, meeting: Meeting, now: dt.datetime) -> bool:
-    hours = int(getattr(settings, "CHIBO_PUBLISH_MIN_HOURS", 24))
-    return (meeting.starts_at - now) < dt.timedelta(hours=hours)
+    """Less than CHIBO_PUBLISH_MIN_HOURS (24) before the start; exactly 24 hours is in time."""
+    return (meeting.starts_at - now) < dt.timedelta(hours=_min_hours())
 
 
 def _recipients(meeting: Meeting) -> list[notify.Recipient]:
@@ -395,7 +450,7 @@ def meeting_publish(*, actor: Any, meeting: Meeting, now: dt.datetime | None = N
     sent = notify.notify(recipients=_recipients(meeting), subject=subject, body=body, meeting=meeting)
     summary = _("Thông báo cuộc họp (%(n)s lượt gửi)") % {"n": sent}
     if meeting.published_late:
-        summary += " — " + _("muộn hơn %(hours)s giờ trước giờ họp") % {"hours": getattr(settings, "CHIBO_PUBLISH_MIN_HOURS", 24)}
+        summary += " — " + _("muộn hơn %(hours)s giờ trước giờ họp") % {"hours": _min_hours()}
     audit.record(actor=actor, verb="meeting.publish", obj=meeting, summary=summary, before=before, after=audit.snapshot(meeting, ["status", "published_at", "published_late"]))
     return meeting
 

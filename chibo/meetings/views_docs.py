@@ -1,7 +1,8 @@
 """Downloads of a meeting's minutes and resolution, and a cell's yearly resolution book (PDF, DOCX).
 
 Whoever may view the meeting (meeting_or_404, Action.VIEW_ORG) may download its documents;
-the book needs VIEW_ORG on the cell. Anything else answers 404.
+the book needs VIEW_ORG on the cell, and an organisation that never was a cell has no book.
+Anything else answers 404.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from chibo.core.text import fold
 from chibo.meetings import documents
 from chibo.meetings.access import meeting_or_404
 from chibo.meetings.models import Meeting, Resolution
-from chibo.orgs.models import Organisation, OrgVersion
+from chibo.orgs.models import CELL_KINDS, Organisation, OrgVersion
 
 
 def _file(content: bytes, *, content_type: str, filename: str) -> HttpResponse:
@@ -89,6 +90,8 @@ def _book(build: Callable[[int, int], bytes], content_type: str, ext: str) -> Ca
     @login_required
     def view(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
         if not 1930 <= year <= 9999 or not Organisation.objects.filter(pk=org_id).exists():
+            raise Http404
+        if not OrgVersion.objects.filter(org_id=org_id, kind__in=CELL_KINDS).exists():  # the book is a cell's
             raise Http404
         if not policy_for(request).can(Action.VIEW_ORG, org_id=org_id, on=today()):
             raise Http404

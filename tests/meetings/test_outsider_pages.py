@@ -61,6 +61,7 @@ class Rule:
 POLICY: dict[str, Rule] = {
     # preparation (views_prep)
     "cell_meetings": Rule(VIEW, POST_MANAGE),
+    "terms": Rule(VIEW, POST_MANAGE),
     "meeting_day": Rule(COMMITTEE, POST_COMMITTEE, org="commune"),
     "detail": Rule(VIEW, None),
     "edit": Rule(None, POST_MANAGE),

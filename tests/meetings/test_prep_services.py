@@ -328,3 +328,80 @@ def test_a_committee_meeting_invites_only_the_cell_committee(world: World, locme
     meeting = services.meeting_create(actor=None, cell=world.cell, month=future_month(), kind=MeetingKind.COMMITTEE)
     services.meeting_publish(actor=None, meeting=meeting)
     assert list(Notification.objects.filter(meeting=meeting).values_list("user__username", flat=True)) == ["bithu"]
+
+
+# Late documents: counted, not refused (42-HD/BTCTW: at least 1 day ahead) ---------------------
+
+PDF = b"%PDF-1.4\n%%EOF\n"
+START_AT = aware(2026, 12, 10, 19, 30)  # a fixed start; "now" is given to each service
+
+
+@pytest.fixture
+def published(world: World, settings, tmp_path) -> Meeting:
+    """A meeting starting 10/12/2026 19:30, published on time (3 days ahead)."""
+    settings.MEDIA_ROOT = tmp_path
+    meeting = services.meeting_create(actor=None, cell=world.cell, month=dt.date(2026, 12, 1), starts_at=START_AT)
+    return services.meeting_publish(actor=None, meeting=meeting, now=START_AT - dt.timedelta(days=3))
+
+
+@pytest.mark.parametrize(("before", "late"), [(dt.timedelta(hours=24), False), (dt.timedelta(hours=24) - dt.timedelta(seconds=1), True), (dt.timedelta(hours=24, seconds=1), False)])
+def test_published_exactly_24_hours_ahead_is_in_time_and_a_second_less_is_late(world: World, locmem, before: dt.timedelta, late: bool) -> None:
+    meeting = services.meeting_create(actor=None, cell=world.cell, month=dt.date(2026, 12, 1), starts_at=START_AT)
+    meeting = services.meeting_publish(actor=None, meeting=meeting, now=START_AT - before)
+    assert meeting.published_late is late
+    assert meeting.late_material is False and meeting.late_move is False
+
+
+@pytest.mark.parametrize(("before", "late"), [(dt.timedelta(hours=24), False), (dt.timedelta(hours=23, minutes=59), True), (dt.timedelta(hours=1), True)])
+def test_a_material_added_after_the_24_hour_point_makes_the_documents_late(world: World, published: Meeting, before: dt.timedelta, late: bool) -> None:
+    services.material_add(actor=None, meeting=published, name="bao-cao.pdf", data=PDF, now=START_AT - before)
+    published.refresh_from_db()
+    assert published.late_material is late
+    assert published.published_late is False  # the publication itself was in time
+    event = AuditEvent.objects.filter(verb="meeting.material_add").latest("id")
+    assert event.after["late_material"] is late
+    assert ("tài liệu muộn" in event.summary) is late
+
+
+def test_a_material_removed_after_the_24_hour_point_makes_the_documents_late(world: World, published: Meeting) -> None:
+    material = services.material_add(actor=None, meeting=published, name="a.pdf", data=PDF, now=START_AT - dt.timedelta(days=2))
+    published.refresh_from_db()
+    assert not published.late_material
+    services.material_delete(actor=None, material=material, now=START_AT - dt.timedelta(hours=2))
+    published.refresh_from_db()
+    assert published.late_material
+    assert AuditEvent.objects.filter(verb="meeting.material_delete").latest("id").after == {"late_material": True}
+
+
+def test_materials_of_a_draft_meeting_are_never_late(world: World, settings, tmp_path) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    meeting = services.meeting_create(actor=None, cell=world.cell, month=dt.date(2026, 12, 1), starts_at=START_AT)
+    services.material_add(actor=None, meeting=meeting, name="a.pdf", data=PDF, now=START_AT - dt.timedelta(hours=1))
+    meeting.refresh_from_db()
+    assert not meeting.late_material
+
+
+def test_moving_a_published_meeting_earlier_makes_it_late_and_later_does_not(world: World, published: Meeting, locmem) -> None:
+    later = services.meeting_move(actor=None, meeting=published, starts_at=START_AT + dt.timedelta(days=1), reason="Trùng lịch họp xã")
+    assert not later.late_move and not later.published_late
+    earlier = services.meeting_move(actor=None, meeting=later, starts_at=START_AT - dt.timedelta(days=1), reason="Bão sắp đến")
+    # published 3 days before the first start, i.e. 2 days before the new one: still in time
+    assert earlier.late_move and not earlier.published_late
+    event = AuditEvent.objects.filter(verb="meeting.move").latest("id")
+    assert event.before["late_move"] is False and event.after["late_move"] is True
+    assert "dời sớm hơn" in event.summary
+
+
+def test_moving_earlier_to_less_than_24_hours_after_publishing_makes_the_publication_late(world: World, published: Meeting, locmem) -> None:
+    # published at START_AT - 3 days; the new start is 23 hours after that
+    new_start = START_AT - dt.timedelta(days=3) + dt.timedelta(hours=23)
+    moved = services.meeting_move(actor=None, meeting=published, starts_at=new_start, reason="Cấp trên triệu tập")
+    assert moved.late_move and moved.published_late
+    event = AuditEvent.objects.filter(verb="meeting.move").latest("id")
+    assert event.after["published_late"] is True and event.before["published_late"] is False
+
+
+def test_moving_a_draft_meeting_earlier_is_not_late(world: World) -> None:
+    meeting = services.meeting_create(actor=None, cell=world.cell, month=dt.date(2026, 12, 1), starts_at=START_AT)
+    moved = services.meeting_move(actor=None, meeting=meeting, starts_at=START_AT - dt.timedelta(days=5), reason="Sớm hơn")
+    assert not moved.late_move and not moved.published_late

@@ -151,7 +151,7 @@ def test_the_assignment_page_query_count_does_not_grow_with_cells(world: World, 
 def test_coverage_page_for_staff_and_404_for_others(world: World, client_for, django_assert_max_num_queries) -> None:
     url = reverse("meetings:upper_coverage", args=[world.commune.pk]) + "?months=3"
     staff = client_for("staff")
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(10):  # the cells without an attendee, and each attendee's quota
         response = staff.get(url)
     assert response.status_code == 200
     assert "Chi bộ thôn Trung Sơn" in response.content.decode()
@@ -208,3 +208,77 @@ def test_the_schedule_page_query_count_is_pinned(world: World, client_for, djang
 def test_a_committee_page_links_staff_to_the_assignments(world: World, client_for) -> None:
     url = reverse("orgs:detail", args=[world.commune.pk])
     assert reverse("meetings:upper_assign", args=[world.commune.pk]) in client_for("staff").get(url).content.decode()
+
+
+# Yearly quota by the attendee's level (domain.md §3: province ≥2, commune ≥6, from settings) ------
+
+
+def _attend(world: World, attendee: str, cell, months: list[dt.date]) -> None:
+    for month in months:
+        a = services.upper_assign(actor=None, cell=cell, month=month, attendee=world.users[attendee])
+        services.upper_record(actor=world.users[attendee], assignment=a, attended=True, observations="", issues_raised="", now=timezone.make_aware(dt.datetime(month.year, month.month, 28, 21, 0)))
+
+
+def _quota(world: World, year: int) -> dict[str, tuple[str, int, int, bool]]:
+    from chibo.meetings.selectors_prep import upper_quota_rows
+
+    cells = committee_cells(policy=Policy(world.users["staff"]), committee=version(world.commune.pk))
+    rows = upper_quota_rows(committee=version(world.commune.pk), cells=cells, year=year)
+    return {r.user.username: (r.level, r.quota, r.attended, r.met) for r in rows}
+
+
+def test_a_provincial_member_meets_the_quota_at_two_and_a_commune_member_at_six(world: World) -> None:
+    year = 2025
+    months = [dt.date(year, m, 1) for m in range(1, 13)]
+    _attend(world, "province", world.cell, months[:1])
+    _attend(world, "staff", world.cell, months[:5])
+    assert _quota(world, year) == {"canbotinh": ("province", 2, 1, False), "canboxa": ("commune", 6, 5, False)}
+    _attend(world, "province", world.cell2, months[1:2])
+    _attend(world, "staff", world.cell2, months[5:6])
+    assert _quota(world, year) == {"canbotinh": ("province", 2, 2, True), "canboxa": ("commune", 6, 6, True)}
+
+
+def test_assigned_but_not_attended_and_other_years_do_not_count(world: World) -> None:
+    services.upper_assign(actor=None, cell=world.cell, month=dt.date(2025, 3, 1), attendee=world.users["province"])  # not recorded
+    _attend(world, "province", world.cell, [dt.date(2024, 12, 1), dt.date(2026, 1, 1)])
+    assert _quota(world, 2025)["canbotinh"] == ("province", 2, 0, False)
+
+
+def test_the_quotas_come_from_settings(world: World, settings) -> None:
+    settings.CHIBO_UPPER_QUOTA_PROVINCE = 1
+    settings.CHIBO_UPPER_QUOTA_COMMUNE = 4
+    _attend(world, "province", world.cell, [dt.date(2025, 1, 1)])
+    assert _quota(world, 2025) == {"canbotinh": ("province", 1, 1, True), "canboxa": ("commune", 4, 0, False)}
+
+
+def test_attendance_in_cells_of_another_commune_counts_toward_the_persons_quota(world: World) -> None:
+    _attend(world, "province", world.cell, [dt.date(2025, 1, 1)])
+    _attend(world, "province", world.other_cell, [dt.date(2025, 2, 1)])
+    assert _quota(world, 2025)["canbotinh"] == ("province", 2, 2, True)
+
+
+def test_the_coverage_page_shows_met_and_not_yet_met_for_the_year(world: World, client_for) -> None:
+    _attend(world, "province", world.cell, [dt.date(2025, 1, 1), dt.date(2025, 2, 1)])
+    _attend(world, "staff", world.cell, [dt.date(2025, 1, 1)])
+    response = client_for("staff").get(reverse("meetings:upper_coverage", args=[world.commune.pk]) + "?year=2025")
+    assert response.status_code == 200
+    page = response.content.decode()
+    rows = page[page.index('data-testid="quota"'):]
+    staff_row = rows[rows.index("canboxa"):]
+    staff_row = staff_row[: staff_row.index("</tr>")]
+    province_row = rows[rows.index("canbotinh"):]
+    province_row = province_row[: province_row.index("</tr>")]
+    assert "1 / 6" in staff_row and 'data-testid="quota-not-met"' in staff_row and "còn thiếu 5 lần" in staff_row
+    assert "2 / 2" in province_row and 'data-testid="quota-met"' in province_row
+    assert client_for("staff").get(reverse("meetings:upper_coverage", args=[world.commune.pk]) + "?year=abc").status_code == 400
+
+
+def test_the_quota_table_query_count_does_not_grow_with_attendees(world: World, client_for, django_assert_max_num_queries) -> None:
+    from tests.factories import make_user
+
+    for i in range(6):
+        user = make_user(f"canbo{i}", role="staff", org=world.commune)
+        services.upper_assign(actor=None, cell=world.cell, month=this_month(), attendee=user)
+    client = client_for("staff")
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("meetings:upper_coverage", args=[world.commune.pk])).status_code == 200

@@ -347,3 +347,195 @@ def test_the_notifications_page_query_count_is_pinned(world: World, client_for, 
 def test_pages_need_a_login(world: World, meeting: Meeting, client) -> None:
     for url in (reverse("meetings:detail", args=[meeting.pk]), reverse("meetings:notifications"), reverse("meetings:my_schedule"), reverse("meetings:cell_meetings", args=[world.cell.pk])):
         assert client.get(url).status_code == 302
+
+
+# Forms: each part saves itself, errors under their fields, too-long input ------------------------
+
+
+def test_the_details_and_the_draft_resolution_are_separate_forms(world: World, client_for, meeting: Meeting) -> None:
+    page = client_for("secretary").get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+    details = page[page.index('data-testid="details-form"'):]
+    details = details[: details.index("</form>")]
+    draft = page[page.index('data-testid="draft-form"'):]
+    draft = draft[: draft.index("</form>")]
+    assert 'name="place"' in details and 'name="topic"' in details and 'name="draft_resolution"' not in details
+    assert 'name="draft_resolution"' in draft and 'name="place"' not in draft and 'name="topic"' not in draft
+
+
+def test_saving_the_draft_keeps_the_place_and_saving_the_place_keeps_the_draft(world: World, client_for, meeting: Meeting) -> None:
+    url = reverse("meetings:edit", args=[meeting.pk])
+    client = client_for("secretary")
+    assert client.post(url, {"draft_resolution": "Dự thảo nghị quyết tháng"}).status_code == 302
+    meeting.refresh_from_db()
+    assert (meeting.place, meeting.draft_resolution) == ("Nhà văn hóa thôn Trung Sơn", "Dự thảo nghị quyết tháng")
+    assert client.post(url, {"place": "Hội trường thôn", "topic": ""}).status_code == 302
+    meeting.refresh_from_db()
+    assert (meeting.place, meeting.draft_resolution) == ("Hội trường thôn", "Dự thảo nghị quyết tháng")
+
+
+@pytest.mark.parametrize(("field", "limit"), [("place", 200), ("topic", 300)])
+def test_a_too_long_detail_gets_the_forms_message_and_changes_nothing(world: World, client_for, meeting: Meeting, field: str, limit: int) -> None:
+    response = client_for("secretary").post(reverse("meetings:edit", args=[meeting.pk]), {"place": "x", "topic": "", field: "x" * (limit + 1)})
+    assert response.status_code == 400
+    assert f'data-testid="error-{field}"' in response.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.place == "Nhà văn hóa thôn Trung Sơn" and meeting.topic == ""
+
+
+def test_a_thematic_meeting_without_a_topic_shows_the_error_under_the_topic(world: World, client_for) -> None:
+    thematic = services.meeting_create(actor=None, cell=world.cell, month=future_month(), kind="thematic", topic="Học tập Nghị quyết")
+    response = client_for("secretary").post(reverse("meetings:edit", args=[thematic.pk]), {"place": "x", "topic": ""})
+    assert response.status_code == 400
+    page = response.content.decode()
+    error = page[page.index('data-testid="error-topic"'):]
+    assert error.index("Hãy nhập chủ đề sinh hoạt chuyên đề.") < error.index("</ul>")
+
+
+def test_all_errors_of_the_new_meeting_form_at_once(world: World, client_for) -> None:
+    response = client_for("secretary").post(
+        reverse("meetings:cell_meetings", args=[world.cell.pk]),
+        {"month": "13/2026", "kind": "nope", "date": "31/02/2026", "time": "25:00", "place": "x" * 201},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    for field in ("month", "kind", "date", "time", "place"):
+        assert f'data-testid="error-{field}"' in page, field
+    assert "31/02/2026 không phải ngày có thật." in page
+    assert not Meeting.objects.exists()
+
+
+def test_a_date_without_a_time_is_refused_under_the_time(world: World, client_for) -> None:
+    response = client_for("secretary").post(reverse("meetings:cell_meetings", args=[world.cell.pk]), {"month": future_month().strftime("%m/%Y"), "kind": "regular", "date": f"12/{future_month():%m/%Y}"})
+    assert response.status_code == 400 and 'data-testid="error-time"' in response.content.decode()
+
+
+def test_the_move_form_says_an_impossible_date_and_a_too_long_reason(world: World, client_for, meeting: Meeting) -> None:
+    response = client_for("secretary").post(reverse("meetings:move", args=[meeting.pk]), {"date": "30/02/2027", "time": "19:30", "reason": "x" * 301})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "30/02/2027 không phải ngày có thật." in page and 'data-testid="error-reason"' in page
+
+
+def test_a_too_long_comment_and_agenda_title_are_refused_by_the_form(world: World, client_for, meeting: Meeting) -> None:
+    response = client_for("member").post(reverse("meetings:comment_add", args=[meeting.pk]), {"text": "x" * 5001})
+    assert response.status_code == 400 and 'data-testid="error-text"' in response.content.decode()
+    assert not Comment.objects.exists()
+    response = client_for("secretary").post(reverse("meetings:agenda_add", args=[meeting.pk]), {"section": "other", "title": "x" * 301}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 400 and 'data-testid="error-title"' in response.content.decode()
+    assert not AgendaItem.objects.filter(title__startswith="xxx").exists()
+
+
+def test_a_comment_on_an_item_of_another_meeting_is_refused(world: World, client_for, meeting: Meeting) -> None:
+    other = services.meeting_create(actor=None, cell=world.cell2, month=future_month())
+    item = other.agenda.first()
+    assert item is not None
+    response = client_for("member").post(reverse("meetings:comment_add", args=[meeting.pk]), {"text": "x", "agenda_item": item.pk})
+    assert response.status_code == 400 and "Nội dung này không thuộc cuộc họp." in response.content.decode()
+    assert not Comment.objects.exists()
+
+
+def test_the_meeting_day_form_puts_its_errors_under_the_fields(world: World, client_for) -> None:
+    response = client_for("staff").post(reverse("meetings:meeting_day", args=[world.commune.pk]), {"day_of_month": "abc", "time": "7 giờ", "note": "x" * 201})
+    assert response.status_code == 400
+    page = response.content.decode()
+    for field in ("day_of_month", "time", "note"):
+        assert f'data-testid="error-{field}"' in page
+    assert not MeetingDay.objects.exists()
+
+
+# Agenda confirmation and badges --------------------------------------------------------------
+
+
+def test_an_agenda_edit_with_htmx_says_saved_on_its_row(world: World, client_for, meeting: Meeting) -> None:
+    item = meeting.agenda.order_by("position").last()
+    assert item is not None
+    response = client_for("secretary").post(
+        reverse("meetings:agenda_item", args=[meeting.pk, item.pk]), {"op": "save", "section": item.section, "title": "Kết luận hội nghị", "details": ""}, HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    row = body[body.index(f'id="agenda-item-{item.pk}"'):]
+    row = row[: row.index("</li>")]
+    assert "Kết luận hội nghị" in row and 'data-testid="agenda-saved"' in row and "Đã lưu" in row
+    assert body.count('data-testid="agenda-saved"') == 1
+
+
+def test_an_agenda_edit_without_htmx_gives_a_success_message(world: World, client_for, meeting: Meeting) -> None:
+    client = client_for("secretary")
+    response = client.post(reverse("meetings:agenda_add", args=[meeting.pk]), {"section": "other", "title": "Xét kết nạp"}, follow=True)
+    assert response.status_code == 200
+    assert "Đã thêm nội dung: Xét kết nạp" in response.content.decode()
+
+
+def test_a_refused_agenda_edit_keeps_the_input_under_its_field(world: World, client_for, meeting: Meeting) -> None:
+    item = meeting.agenda.first()
+    assert item is not None
+    response = client_for("secretary").post(reverse("meetings:agenda_item", args=[meeting.pk, item.pk]), {"op": "save", "section": "bogus", "title": ""}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert 'data-testid="error-title"' in body and 'data-testid="error-section"' in body
+    item.refresh_from_db()
+    assert item.title == "Phần mở đầu"
+
+
+def test_an_unknown_agenda_operation_is_a_400_not_a_500(world: World, client_for, meeting: Meeting) -> None:
+    item = meeting.agenda.first()
+    assert item is not None
+    response = client_for("secretary").post(reverse("meetings:agenda_item", args=[meeting.pk, item.pk]), {"op": "explode"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 400 and "Thao tác không hợp lệ." in response.content.decode()
+
+
+def test_an_agenda_title_is_not_repeated_as_its_own_badge(world: World, client_for, meeting: Meeting) -> None:
+    page = client_for("member").get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+    agenda = page[page.index('id="agenda"'):]
+    agenda = agenda[: agenda.index("</ol>")]
+    assert "<b>Phần mở đầu</b>" in agenda
+    assert '<span class="badge">Phần mở đầu</span>' not in agenda
+    assert '<span class="badge">Tình hình tư tưởng đảng viên</span>' not in agenda
+    # a section that differs from its title is still named
+    assert "<b>Thảo luận, góp ý</b> <span class=\"badge\">Thảo luận</span>" in agenda
+
+
+# Lateness on the meeting page ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("flag", ["published_late", "late_material", "late_move"])
+def test_the_meeting_page_shows_which_lateness_applies(world: World, client_for, meeting: Meeting, flag: str) -> None:
+    Meeting.objects.filter(pk=meeting.pk).update(status=MeetingStatus.PUBLISHED, published_at=timezone.now(), **{flag: True})
+    page = client_for("member").get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+    testids = {"published_late": "published-late", "late_material": "late-material", "late_move": "late-move"}
+    for other, testid in testids.items():
+        assert (f'data-testid="{testid}"' in page) is (other == flag)
+    assert 'data-testid="lateness"' in page
+
+
+def test_an_on_time_meeting_shows_no_lateness(world: World, client_for, meeting: Meeting) -> None:
+    page = client_for("member").get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+    assert 'data-testid="lateness"' not in page and 'data-testid="late-' not in page
+
+
+# The yearly book is a cell's ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["meetings:book_pdf", "meetings:book_docx"])
+def test_the_book_of_an_organisation_that_is_not_a_cell_is_a_404(world: World, client_for, name: str) -> None:
+    year = timezone.localdate().year
+    assert client_for("staff").get(reverse(name, args=[world.commune.pk, year])).status_code == 404
+    assert client_for("province").get(reverse(name, args=[world.province.pk, year])).status_code == 404
+    assert client_for("staff").get(reverse(name, args=[world.cell.pk, year])).status_code == 200
+
+
+# A member's schedule shows their own cell ---------------------------------------------------------
+
+
+def test_a_members_schedule_shows_their_cells_upcoming_and_recent_meetings(world: World, client_for, meeting: Meeting) -> None:
+    past_month = add_months(month_start(timezone.localdate()), -1)
+    past = services.meeting_create(actor=None, cell=world.cell, month=past_month, starts_at=timezone.now() - dt.timedelta(days=20))
+    other = services.meeting_create(actor=None, cell=world.cell2, month=future_month())
+    page = client_for("member").get(reverse("meetings:my_schedule")).content.decode()
+    own = page[page.index('data-testid="own-meetings"'):]
+    assert reverse("meetings:detail", args=[meeting.pk]) in own and reverse("meetings:detail", args=[past.pk]) in own
+    assert own.index(reverse("meetings:detail", args=[meeting.pk])) < own.index(reverse("meetings:detail", args=[past.pk]))
+    assert reverse("meetings:detail", args=[other.pk]) not in page
+    # someone with no cell sees no cell meetings
+    assert 'data-testid="own-meetings"' not in client_for("staff").get(reverse("meetings:my_schedule")).content.decode()
