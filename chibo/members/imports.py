@@ -146,13 +146,13 @@ FIELDS: list[Field] = [
     Field("cell_code", "Mã chi bộ", (), "cell", gettext_lazy("Thay cho cột Chi bộ."), width=12),
     Field("ethnicity", "Dân tộc", (), "text", gettext_lazy("Để trống là Kinh."), "Kinh", 10),
     Field("religion", "Tôn giáo", (), "text", gettext_lazy("Để trống là Không."), "Không", 10),
-    Field("hometown", "Quê quán", ("que",), "text", "", "Quảng Ninh", 18),
+    Field("hometown", "Quê quán", ("que",), "text", gettext_lazy("Có thể để trống."), "Quảng Ninh", 18),
     Field("education", "Trình độ học vấn", ("hoc van", "trinh do van hoa", "van hoa", "trinh do giao duc pho thong", "giao duc pho thong"),
           "text", gettext_lazy("Ví dụ 12/12."), "12/12", 12),
     Field("theory_level", "Lý luận chính trị", ("trinh do ly luan chinh tri", "trinh do llct", "llct", "ly luan"), "theory",
           gettext_lazy("Sơ cấp, Trung cấp, Cao cấp, Cử nhân, hoặc để trống."), "Sơ cấp", 14),
-    Field("occupation", "Nghề nghiệp", ("cong viec",), "text", "", "Giáo viên", 16),
-    Field("email", "Email", ("e mail", "thu dien tu", "dia chi email"), "text", "", "", 20),
+    Field("occupation", "Nghề nghiệp", ("cong viec",), "text", gettext_lazy("Có thể để trống."), "Giáo viên", 16),
+    Field("email", "Email", ("e mail", "thu dien tu", "dia chi email"), "text", gettext_lazy("Có thể để trống."), "", 20),
 ]
 FIELD_BY_KEY = {f.key: f for f in FIELDS}
 TEMPLATE_KEYS = [
