@@ -401,6 +401,8 @@ def test_legacy_text_that_cannot_be_converted_is_refused_never_stored_garbled(wo
 def test_the_template_downloads_for_import_roles_and_reads_back(world, client_for):
     assert client_for("member").get("/members/import/template.xlsx").status_code == 404
     assert client_for("secretary").get("/members/import/template.xlsx").status_code == 200
+    assert client_for("secretary").post("/members/import/template.xlsx").status_code == 405
+    assert client_for("admin").get("/members/import/template.xlsx").status_code == 200
     response = client_for("outsider").get("/members/import/template.xlsx")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
