@@ -323,6 +323,9 @@ TCVN3_SEEN_IN_FILES = {
     "§ç M\u00adêi": "Đỗ Mười",  # ư is 0xAD, a soft hyphen in Latin-1
     "Hoµng V¨n Thô": "Hoàng Văn Thụ",
     "L\u00ad¬ng ThÕ Vinh": "Lương Thế Vinh",
+    # typed in capitals with the upper-case font .VnTimeH: the toned letters keep their lower-case codes
+    "NGUYÔN V¡N AN": "NGUYỄN VĂN AN",
+    "TRÇN THÞ H¦¥NG": "TRẦN THỊ HƯƠNG",
 }
 VNI_SEEN_IN_FILES = {
     "Ñaûng Coäng saûn Vieät Nam": "Đảng Cộng sản Việt Nam",
@@ -383,6 +386,13 @@ def test_round_trip_through_both_legacy_encodings(name):
 def test_vietnamese_unicode_is_never_taken_for_a_legacy_encoding(text):
     found = legacy_text.detect(text)
     assert (found.text, found.encoding, found.refused) == (text, "", "")
+
+
+def test_decomposed_text_and_the_icelandic_eth_are_stored_as_vietnamese_nfc():
+    import unicodedata
+
+    assert legacy_text.detect(unicodedata.normalize("NFD", "Nguyễn Văn Đức")).text == "Nguyễn Văn Đức"
+    assert legacy_text.detect("Phạm Ưng \u00d0ức").text == "Phạm Ưng Đức"
 
 
 def test_legacy_text_that_cannot_be_converted_is_refused_never_stored_garbled(world):
