@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -145,13 +146,13 @@ FIELDS: list[Field] = [
     Field("cell_code", "Mã chi bộ", (), "cell", gettext_lazy("Thay cho cột Chi bộ."), width=12),
     Field("ethnicity", "Dân tộc", (), "text", gettext_lazy("Để trống là Kinh."), "Kinh", 10),
     Field("religion", "Tôn giáo", (), "text", gettext_lazy("Để trống là Không."), "Không", 10),
-    Field("hometown", "Quê quán", ("que",), "text", "", "Quảng Ninh", 18),
+    Field("hometown", "Quê quán", ("que",), "text", gettext_lazy("Có thể để trống."), "Quảng Ninh", 18),
     Field("education", "Trình độ học vấn", ("hoc van", "trinh do van hoa", "van hoa", "trinh do giao duc pho thong", "giao duc pho thong"),
           "text", gettext_lazy("Ví dụ 12/12."), "12/12", 12),
     Field("theory_level", "Lý luận chính trị", ("trinh do ly luan chinh tri", "trinh do llct", "llct", "ly luan"), "theory",
           gettext_lazy("Sơ cấp, Trung cấp, Cao cấp, Cử nhân, hoặc để trống."), "Sơ cấp", 14),
-    Field("occupation", "Nghề nghiệp", ("cong viec",), "text", "", "Giáo viên", 16),
-    Field("email", "Email", ("e mail", "thu dien tu", "dia chi email"), "text", "", "", 20),
+    Field("occupation", "Nghề nghiệp", ("cong viec",), "text", gettext_lazy("Có thể để trống."), "Giáo viên", 16),
+    Field("email", "Email", ("e mail", "thu dien tu", "dia chi email"), "text", gettext_lazy("Có thể để trống."), "", 20),
 ]
 FIELD_BY_KEY = {f.key: f for f in FIELDS}
 TEMPLATE_KEYS = [
@@ -280,6 +281,36 @@ def read_sheet(file: Any) -> Sheet:
     )
 
 
+# Under a merged parent ("Ngày tháng năm", "Năm sinh"), the second header row says only the rest.
+_SUB_HEADERS = {"sinh": "date_of_birth", "vao dang": "admitted_on", "ket nap": "admitted_on", "chinh thuc": "official_on", "nam": "sex_male", "nu": "sex_female"}
+
+
+def _sub_header(header_values: tuple[Any, ...], below: tuple[Any, ...], columns: dict[int, Field], unused: list[str]) -> tuple[dict[int, Field], list[str]] | None:
+    """The columns once a second header row is read, or None when the row under the header is data."""
+    columns, unused = dict(columns), list(unused)
+    parent, matched, unknown = "", 0, 0
+    for i in range(max(len(header_values), len(below))):
+        head = _cell_text(header_values[i]) if i < len(header_values) else ""
+        parent = head or parent
+        text = _cell_text(below[i]) if i < len(below) else ""
+        if not text:
+            continue
+        folded = fold_header(text)
+        key = _SUB_HEADERS.get(folded)
+        found = FIELD_BY_KEY[key] if key else _BY_ALIAS.get(folded) or _BY_ALIAS.get(fold_header(f"{parent} {text}"))
+        if found is None or found.kind == "ignore":
+            unknown += 1
+            continue
+        matched += 1
+        if parent in unused:
+            unused.remove(parent)
+        columns = {j: f for j, f in columns.items() if f is not found}
+        columns[i] = found
+    if matched < 2 or unknown > matched:
+        return None
+    return columns, unused
+
+
 def _read_worksheet(ws: Any) -> Sheet | None:
     rows = ws.iter_rows(values_only=True)
     header: tuple[dict[int, Field], list[str]] | None = None
@@ -296,9 +327,18 @@ def _read_worksheet(ws: Any) -> Sheet | None:
     if header is None:
         return None
     columns, unused = header
+    data_start = header_number + 1
+    below = next(rows, None)
+    two_rows = _sub_header(header_values, below, columns, unused) if below is not None else None
+    if two_rows is not None:  # a second header row under merged cells: "Ngày tháng năm" over "Sinh | Vào Đảng"
+        columns, unused = two_rows
+        header_values = tuple(_cell_text(a) or _cell_text(b) for a, b in itertools.zip_longest(header_values, below or ()))
+        data_start += 1
+    elif below is not None:
+        rows = itertools.chain([below], rows)
     keys = {f.key for f in columns.values()}
     if {"sex_male", "sex_female"} <= keys:
-        keys.add("sex")
+        keys |= {"sex", "date_of_birth"}  # "Năm sinh" over "Nam | Nữ": the date sits under the person's sex
     missing = [FIELD_BY_KEY[k].header for k in REQUIRED_KEYS if k not in keys]
     if missing:
         raise ChiboError(
@@ -311,7 +351,7 @@ def _read_worksheet(ws: Any) -> Sheet | None:
     out: list[tuple[int, dict[str, Any]]] = []
     skipped: list[RowNotice] = []
     unnamed_with_data: set[int] = set()
-    for number, values in enumerate(rows, start=header_number + 1):
+    for number, values in enumerate(rows, start=data_start):
         texts = [_cell_text(v) for v in values]
         if not any(texts):
             continue  # an empty row
@@ -456,8 +496,12 @@ def read_date(value: Any) -> dt.date | None:
 def _dates(row: _Row) -> dict[str, dt.date | None]:
     out: dict[str, dt.date | None] = {}
     for key in ("date_of_birth", "admitted_on", "official_on"):
+        value = row.raw.get(key)
+        if key == "date_of_birth" and key not in row.raw:  # "Năm sinh" over "Nam | Nữ": the date is the mark
+            marks = [row.raw.get(k) for k in ("sex_male", "sex_female") if _cell_text(row.raw.get(k))]
+            value = marks[0] if len(marks) == 1 and fold(_cell_text(marks[0])) not in {"x", "v", "✓", "1"} else None
         try:
-            out[key] = read_date(row.raw.get(key))
+            out[key] = read_date(value)
         except ChiboError as exc:
             row.error(key, exc.message)
             out[key] = None

@@ -257,7 +257,10 @@ def import_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def import_template(request: HttpRequest) -> HttpResponse:
     """The .xlsx template offices fill in, for anyone who may import (secretary, staff, admin)."""
-    from django.http import Http404
+    from django.http import Http404, HttpResponseNotAllowed
+
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
 
     from chibo.members.imports import XLSX, template_xlsx
 

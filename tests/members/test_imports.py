@@ -202,6 +202,26 @@ def test_sex_marked_under_nam_or_nu_a_sorting_name_column_lengths_and_emails(wor
     assert (hoa.surname, hoa.middle_name, hoa.given_name, hoa.sex, hoa.email) == ("Đinh", "Thị", "Hoa", "female", "hoa@example.vn")
 
 
+def test_a_two_row_header_under_merged_cells(world):
+    """The classic party list: "Năm sinh" over "Nam | Nữ" (the date sits under the sex), "Ngày tháng năm" over
+    "Vào Đảng | Chính thức"."""
+    secretary = world.users["secretary"]
+    rows = [
+        ["DANH SÁCH ĐẢNG VIÊN CHI BỘ THÔN TRUNG SƠN"],
+        ["STT", "Họ và tên", "Năm sinh", None, "Số CCCD", "Ngày tháng năm", None],
+        [None, None, "Nam", "Nữ", None, "Vào Đảng", "Chính thức"],
+        [1, "Cao Văn Khải", "04/05/1979", None, "022079990001", "04/05/2004", "04/05/2005"],
+        [2, "Cao Thị Loan", None, "06/07/1980", "022180990002", "06/07/2005", None],
+    ]
+    result = import_members(actor=secretary, policy=Policy(secretary), file=xlsx(rows), org=world.cell, commit=True)
+    assert result.committed, result.errors
+    assert result.unused_columns == []
+    khai = Member.objects.get(citizen_id="022079990001")
+    assert (khai.sex, khai.date_of_birth, khai.admitted_on, khai.official_on) == ("male", dt.date(1979, 5, 4), dt.date(2004, 5, 4), dt.date(2005, 5, 4))
+    loan = Member.objects.get(citizen_id="022180990002")
+    assert (loan.sex, loan.date_of_birth, loan.admitted_on, loan.official_on) == ("female", dt.date(1980, 7, 6), dt.date(2005, 7, 6), None)
+
+
 def test_a_cell_name_shared_by_two_cells_asks_for_the_code(world):
     from chibo.orgs import services as org_services
     from chibo.orgs.models import AreaKind, OrgKind, Sector
@@ -303,6 +323,9 @@ TCVN3_SEEN_IN_FILES = {
     "§ç M\u00adêi": "Đỗ Mười",  # ư is 0xAD, a soft hyphen in Latin-1
     "Hoµng V¨n Thô": "Hoàng Văn Thụ",
     "L\u00ad¬ng ThÕ Vinh": "Lương Thế Vinh",
+    # typed in capitals with the upper-case font .VnTimeH: the toned letters keep their lower-case codes
+    "NGUYÔN V¡N AN": "NGUYỄN VĂN AN",
+    "TRÇN THÞ H¦¥NG": "TRẦN THỊ HƯƠNG",
 }
 VNI_SEEN_IN_FILES = {
     "Ñaûng Coäng saûn Vieät Nam": "Đảng Cộng sản Việt Nam",
@@ -365,6 +388,13 @@ def test_vietnamese_unicode_is_never_taken_for_a_legacy_encoding(text):
     assert (found.text, found.encoding, found.refused) == (text, "", "")
 
 
+def test_decomposed_text_and_the_icelandic_eth_are_stored_as_vietnamese_nfc():
+    import unicodedata
+
+    assert legacy_text.detect(unicodedata.normalize("NFD", "Nguyễn Văn Đức")).text == "Nguyễn Văn Đức"
+    assert legacy_text.detect("Phạm Ưng \u00d0ức").text == "Phạm Ưng Đức"
+
+
 def test_legacy_text_that_cannot_be_converted_is_refused_never_stored_garbled(world):
     assert legacy_text.detect("Ng¿y¤n").refused == "garbled"
     staff = world.users["staff"]
@@ -381,6 +411,8 @@ def test_legacy_text_that_cannot_be_converted_is_refused_never_stored_garbled(wo
 def test_the_template_downloads_for_import_roles_and_reads_back(world, client_for):
     assert client_for("member").get("/members/import/template.xlsx").status_code == 404
     assert client_for("secretary").get("/members/import/template.xlsx").status_code == 200
+    assert client_for("secretary").post("/members/import/template.xlsx").status_code == 405
+    assert client_for("admin").get("/members/import/template.xlsx").status_code == 200
     response = client_for("outsider").get("/members/import/template.xlsx")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
