@@ -69,7 +69,7 @@ def member_search(*, policy: Policy, query: str = "", org_id: int | None = None,
     ``include_departed``). Names matching at the start of a word come first ("hung" finds Hùng
     before Phùng), then the others, each in Vietnamese order (the same ``LIKE`` on SQLite and
     PostgreSQL). On PostgreSQL, when no folded substring matches, trigram similarity finds near
-    misses (typos); on SQLite :func:`suggest_names` offers close names instead.
+    misses (typos); when nothing matches at all, :func:`suggest_names` offers close names.
     """
     qs = _scoped(policy=policy, org_id=org_id, status=status, include_departed=include_departed)
     order = ("given_name", "surname", "middle_name", "id")

@@ -5,7 +5,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -46,7 +45,7 @@ def _form_context(**extra: Any) -> dict[str, Any]:
 @login_required
 def search(request: HttpRequest) -> HttpResponse:
     """Live member search in the user's scope; a query that matches nothing gets close names
-    (PostgreSQL: trigram matches in the results; elsewhere: :func:`selectors.suggest_names`)."""
+    (:func:`selectors.suggest_names`; on PostgreSQL trigram matches come first, in the results)."""
     policy = policy_for(request)
     form = MemberSearchForm(request.GET)
     form.is_valid()  # a field in error (a query too long, an unknown status) is searched without
@@ -59,7 +58,7 @@ def search(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.with_current(qs), 30).get_page(request.GET.get("page"))
     members = list(page.object_list)
     suggestions = []
-    if query and not members and connection.vendor != "postgresql":
+    if query and not members and page.number == 1:  # PostgreSQL's trigram matches came up empty too
         suggestions = selectors.suggest_names(policy=policy, query=query, org_id=scope_org, status=status)
     context = {
         "form": form, "query": query, "page": page, "members": members, "cells": selectors.current_cell_names(members),
