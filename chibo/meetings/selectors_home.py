@@ -163,7 +163,7 @@ def member_home(*, policy: Policy, now: dt.datetime) -> MemberHome | None:
 
 # Secretary ------------------------------------------------------------------------------------
 
-DONE, LATE, TODO, OVERDUE, NOW, WAITING = "done", "late", "todo", "overdue", "now", "waiting"
+DONE, LATE, TODO, OVERDUE, NOW, WAITING, MISSED = "done", "late", "todo", "overdue", "now", "waiting", "missed"
 STATE_LABELS: dict[str, Any] = {
     DONE: gettext_lazy("Đã xong"),
     LATE: gettext_lazy("Xong, nhưng muộn"),
@@ -171,6 +171,7 @@ STATE_LABELS: dict[str, Any] = {
     OVERDUE: gettext_lazy("Quá hạn"),
     NOW: gettext_lazy("Đang làm"),
     WAITING: gettext_lazy("Chờ bước trước"),
+    MISSED: gettext_lazy("Còn thiếu"),  # the meeting was held without it
 }
 
 
@@ -236,7 +237,7 @@ def month_steps(*, cell: OrgVersion, meeting: Meeting | None, planned_start: dt.
     prepared = n_agenda > 0 and bool(m.draft_resolution.strip())
     prepare = Step("prepare", _("Chuẩn bị: chương trình, dự thảo nghị quyết, tài liệu"), DONE if prepared else TODO, detail, publish_by)
     if not prepared:
-        prepare.state = WAITING if held else _due(publish_by, now)
+        prepare.state = MISSED if held else _due(publish_by, now)
     prepare.notes.append(_("%(n)s nội dung trong chương trình") % {"n": n_agenda})
     prepare.notes.append(_("Dự thảo nghị quyết: đã có") if m.draft_resolution.strip() else _("Dự thảo nghị quyết: chưa có"))
     prepare.notes.append(_("%(n)s tài liệu") % {"n": n_materials})
@@ -249,7 +250,7 @@ def month_steps(*, cell: OrgVersion, meeting: Meeting | None, planned_start: dt.
         "publish", _("Thông báo trước ít nhất %(hours)s giờ") % {"hours": hours}, DONE, reverse("meetings:publish", args=[m.pk]), publish_by
     )
     if m.published_at is None:
-        publish.state = WAITING if held else _due(publish_by, now)
+        publish.state = MISSED if held else _due(publish_by, now)
     else:
         if m.published_late:
             publish.state = LATE

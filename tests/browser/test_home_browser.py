@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 from chibo.meetings import services_prep as prep
 from chibo.meetings import services_record as record
 from chibo.meetings.models import Meeting
-from tests.browser.helpers import login, no_horizontal_scroll
+from tests.browser.helpers import login, no_horizontal_scroll, shot
 from tests.factories import World
 
 pytestmark = pytest.mark.browser
@@ -52,6 +52,21 @@ def test_member_sees_the_next_meeting_and_checks_in_from_home(page: Page, bworld
     page.goto("/")
     expect(page.get_by_test_id("home-checkin")).to_contain_text("Bạn đã được điểm danh.")
     expect(page.get_by_test_id("home-checkin-button")).to_have_count(0)
+
+
+def _at_200_percent_text(page: Page) -> None:
+    page.add_style_tag(content="html { font-size: 200% !important; }")
+    no_horizontal_scroll(page)
+
+
+def test_each_persona_home_fits_a_phone_at_200_percent_text(page: Page, bworld: World) -> None:
+    _open_meeting(bworld)
+    page.set_viewport_size({"width": 360, "height": 740})
+    for username in ("dangvien", "bithu", "canboxa"):
+        login(page, username)
+        shot(page, f"home-{username}")
+        _at_200_percent_text(page)
+        page.get_by_role("button", name="Đăng xuất").click()
 
 
 def test_staff_see_a_figure_and_open_the_list_behind_it(page: Page, bworld: World) -> None:

@@ -312,3 +312,15 @@ def test_query_counts_do_not_grow_with_cells(world, client_for, frozen, django_a
     with django_assert_num_queries(STAFF_QUERIES):
         html = clients["staff"].get(reverse("core:home")).content.decode()
     assert _figure(html, "current", "not_approved") == extra_cells
+
+
+def test_a_meeting_held_without_a_draft_resolution_shows_the_missing_preparation(world, client_for):
+    starts = dt.datetime(2026, 12, 3, 19, 30, tzinfo=VN)
+    with time_machine.travel(starts - dt.timedelta(days=3), tick=False):
+        meeting = _meeting(world, starts=starts, published_at=starts - dt.timedelta(days=3), draft="")
+    with time_machine.travel(starts, tick=False):
+        record.meeting_open(actor=world.users["secretary"], meeting=meeting)
+    with time_machine.travel(NOW, tick=False):
+        sec = _home(client_for("secretary"))
+    assert _state(sec, "prepare") == "missed"
+    assert _state(sec, "hold") == "now"  # opened on the 3rd and not closed yet
