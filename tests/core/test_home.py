@@ -324,3 +324,22 @@ def test_a_meeting_held_without_a_draft_resolution_shows_the_missing_preparation
         sec = _home(client_for("secretary"))
     assert _state(sec, "prepare") == "missed"
     assert _state(sec, "hold") == "now"  # opened on the 3rd and not closed yet
+
+
+@pytest.mark.parametrize("clock", [dt.datetime(2026, 12, 1, 0, 30, tzinfo=VN), dt.datetime(2026, 11, 30, 23, 30, tzinfo=VN)])
+def test_the_month_turns_at_midnight_in_vietnam(world, client_for, clock):
+    """At 00:30 on 1 December in Vietnam it is still 30 November in UTC: the home is already December's."""
+    make_meeting(world.cell, month=NOV, day=5, status=MeetingStatus.CLOSED)
+    with time_machine.travel(clock, tick=False):
+        staff = client_for("staff").get(reverse("core:home"))
+        sec = _home(client_for("secretary"))
+    months = [mf.month for mf in staff.context["committees"][0].months]
+    if clock.day == 1:
+        assert months == [DEC, NOV]
+        assert _figure(staff.content.decode(), "previous", "not_approved") == 1
+        assert _state(sec, "create") == "todo"  # December's meeting: the 3rd, still ahead
+        assert 'data-testid="previous-not-approved"' in sec  # November's, held, not approved
+    else:
+        assert months == [NOV, dt.date(2026, 10, 1)]
+        assert _figure(staff.content.decode(), "current", "not_approved") == 1
+        assert _state(sec, "approve") == "todo"
