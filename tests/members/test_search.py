@@ -85,7 +85,8 @@ def test_search_page_form_all_statuses_and_suggestions(world, client_for):
     assert bad.status_code == 400
     text = bad.content.decode()
     assert 'data-testid="error-status"' in text and 'data-testid="error-q"' in text
-    assert client.get(reverse("members:search"), {"org": "99999999999"}).status_code == 400
+    bad_org = client.get(reverse("members:search"), {"org": "99999999999"})
+    assert bad_org.status_code == 400 and 'data-testid="error-org"' in bad_org.content.decode()
     assert client.get(reverse("members:search"), {"org": world.other_commune.pk}).status_code == 404
     # the live results (HTMX) carry the suggestions too
     assert 'data-testid="suggestions"' in client.get(reverse("members:search"), {"q": "hugn"}, headers={"HX-Request": "true"}).content.decode()
