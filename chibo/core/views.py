@@ -6,12 +6,14 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from chibo.core.access import policy_for
 from chibo.meetings import selectors_home as home_sel
 
 
 @login_required
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """The month as each persona lives it, most local first: the member's next meeting and what
     they have not read, the secretary's steps, the committee's cells that are behind.

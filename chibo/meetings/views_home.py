@@ -17,7 +17,7 @@ from django.shortcuts import render
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from chibo.core.access import policy_for, today
 from chibo.core.forms import ChiboForm, status_for
@@ -48,7 +48,7 @@ class MissingForm(ChiboForm):
 
 
 @login_required
-@require_GET
+@require_safe
 def cells_missing(request: HttpRequest, org_id: int) -> HttpResponse:
     policy = policy_for(request)
     form = MissingForm(request.GET or None, initial={"month": f"{first_of_month(today()):%Y-%m}", "step": "not_held"})

@@ -343,3 +343,7 @@ def test_the_month_turns_at_midnight_in_vietnam(world, client_for, clock):
         assert months == [NOV, dt.date(2026, 10, 1)]
         assert _figure(staff.content.decode(), "current", "not_approved") == 1
         assert _state(sec, "approve") == "todo"
+
+
+def test_home_is_read_only(world, client_for):
+    assert client_for("member").post(reverse("core:home")).status_code == 405
