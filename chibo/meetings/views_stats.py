@@ -55,7 +55,9 @@ def _params(request: HttpRequest) -> Params:
     if month is None:
         if raw_month:
             errors.append(_("Tháng %(value)s không đúng dạng mm/yyyy.") % {"value": raw_month})
-        month = first_of_month(as_of or today())
+        # No month asked: the last complete month (the current one is still being held: on the
+        # 1st it would show all zeros). An "as of" date alone shows its own month.
+        month = first_of_month(as_of) if as_of is not None else add_months(first_of_month(today()), -1)
     return Params(month=month, as_of=as_of, on=tree_date(month, as_of), errors=errors)
 
 

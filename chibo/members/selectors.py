@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 
 from chibo.core.access import Action, Policy
 from chibo.core.models import OPEN, AuditEvent
@@ -50,20 +50,35 @@ def current_cell_names(members: list[Member]) -> dict[int, OrgVersion]:
     return {pk: versions[org_id] for pk, org_id in current.items() if org_id in versions}
 
 
-def member_search(*, policy: Policy, query: str = "", org_id: int | None = None, status: str = "", include_departed: bool = False) -> QuerySet[Member]:
-    """Members in the user's scope matching ``query`` (diacritics and đ ignored), in Vietnamese order.
+STATUS_ALL = "all"  # the search's "all statuses" choice ("" = the active statuses)
+SUGGEST_SCAN = 3000  # names read at most to suggest close ones (SQLite): bounded work
+SUGGEST_SHOWN = 5
 
-    On PostgreSQL, when no folded substring matches, trigram similarity finds near misses (typos).
-    """
+
+def _scoped(*, policy: Policy, org_id: int | None, status: str, include_departed: bool) -> QuerySet[Member]:
     qs = policy.members(Action.VIEW_MEMBER)
     if org_id is not None:
         path = OrgVersion.objects.filter(org_id=org_id, valid_to=OPEN).values_list("path", flat=True).first() or "-"
         orgs = OrgVersion.objects.filter(valid_to=OPEN, path__startswith=path).values("org_id")
         qs = qs.filter(memberships__valid_to=OPEN, memberships__org_id__in=orgs)
+    if status == STATUS_ALL or (not status and include_departed):
+        return qs
     if status:
-        qs = qs.filter(status_periods__valid_to=OPEN, status_periods__status=status)
-    elif not include_departed:
-        qs = qs.filter(status_periods__valid_to=OPEN, status_periods__status__in=ACTIVE_STATUSES)
+        return qs.filter(status_periods__valid_to=OPEN, status_periods__status=status)
+    return qs.filter(status_periods__valid_to=OPEN, status_periods__status__in=ACTIVE_STATUSES)
+
+
+def member_search(*, policy: Policy, query: str = "", org_id: int | None = None, status: str = "", include_departed: bool = False) -> QuerySet[Member]:
+    """Members in the user's scope matching ``query`` (diacritics and đ ignored), in Vietnamese order.
+
+    ``status``: one status, ``STATUS_ALL`` (every status) or "" (the active statuses, unless
+    ``include_departed``). Names matching at the start of a word come first ("hung" finds Hùng
+    before Phùng), then the others, each in Vietnamese order (the same ``LIKE`` on SQLite and
+    PostgreSQL). On PostgreSQL, when no folded substring matches, trigram similarity finds near
+    misses (typos); when nothing matches at all, :func:`suggest_names` offers close names.
+    """
+    qs = _scoped(policy=policy, org_id=org_id, status=status, include_departed=include_departed)
+    order = ("given_name", "surname", "middle_name", "id")
     folded = fold(query)
     if folded:
         digits = folded.replace(" ", "")
@@ -79,10 +94,65 @@ def member_search(*, policy: Policy, query: str = "", org_id: int | None = None,
             return (
                 qs.filter(name_folded__trigram_word_similar=folded)
                 .annotate(similarity=TrigramWordSimilarity(folded, "name_folded"))
-                .order_by("-similarity", "given_name", "surname", "middle_name", "id")
+                .order_by("-similarity", *order)
             )
-        qs = matched
-    return qs.order_by("given_name", "surname", "middle_name", "id")
+        word_start = Q(name_folded__startswith=folded) | Q(name_folded__contains=" " + folded)
+        return matched.annotate(rank=Case(When(word_start, then=Value(0)), default=Value(1), output_field=IntegerField())).order_by("rank", *order)
+    return qs.order_by(*order)
+
+
+def _osa(a: str, b: str, limit: int) -> int:
+    """Edit distance with adjacent transpositions ("hugn" → "hung" is 1); above ``limit``, ``limit + 1``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        row = [i] + [0] * len(b)
+        for j, cb in enumerate(b, start=1):
+            cost = 0 if ca == cb else 1
+            row[j] = min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                row[j] = min(row[j], prev2[j - 2] + 1)
+        if min(row) > limit:
+            return limit + 1
+        prev2, prev = prev, row
+    return min(prev[-1], limit + 1)
+
+
+def _name_distance(query: str, name: str) -> int | None:
+    """The smallest edit distance between the query and as many consecutive words of the name
+    (a given name alone, or "van hung", or the whole name); None when none is close enough."""
+    words, n = name.split(), len(query.split())
+    limit = 1 if len(query) <= 6 else 2 if len(query) <= 12 else 3
+    best = limit + 1
+    for start in range(0, max(len(words) - n, 0) + 1):
+        best = min(best, _osa(query, " ".join(words[start : start + n]), limit))
+    return best if best <= limit else None
+
+
+def suggest_names(*, policy: Policy, query: str, org_id: int | None = None, status: str = "", limit: int = SUGGEST_SHOWN) -> list[Member]:
+    """Close names in the user's scope for a query that matched nothing (for SQLite, which has no
+    trigram index): an edit distance of 1 to 3 (by the query's length) to the folded name, or to
+    as many of its consecutive words as the query has.
+
+    Bounded work: only names with a word starting with the query's last word's first letter are
+    read, at most ``SUGGEST_SCAN`` of them, in one query.
+    """
+    folded = fold(query)
+    if not folded or folded.replace(" ", "").isdigit():
+        return []
+    first = folded.split()[-1][0]
+    candidates = (
+        _scoped(policy=policy, org_id=org_id, status=status, include_departed=False)
+        .filter(Q(name_folded__startswith=first) | Q(name_folded__contains=" " + first))
+        .order_by("id")
+        .values_list("id", "name_folded")[:SUGGEST_SCAN]
+    )
+    scored = sorted((d, pk) for pk, name in candidates if (d := _name_distance(folded, name)) is not None)
+    ids = [pk for _d, pk in scored[:limit]]
+    found = {m.pk: m for m in Member.objects.filter(pk__in=ids)}
+    return [found[pk] for pk in ids if pk in found]
 
 
 def cell_members(*, version: OrgVersion, on: dt.date) -> QuerySet[Member]:

@@ -10,7 +10,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from chibo.core.access import Action, policy_for, today
-from chibo.core.errors import ChiboError
 from chibo.core.forms import run_service, status_for
 from chibo.core.models import OPEN
 from chibo.members import selectors, services
@@ -23,25 +22,35 @@ from chibo.members.forms import (
     PositionEndForm,
     StatusForm,
 )
+from chibo.members.forms_search import MemberSearchForm
 from chibo.members.models import CommunityPosition, Position, Status
 from chibo.orgs.models import CELL_KINDS, OrgVersion
 
 
 @login_required
 def search(request: HttpRequest) -> HttpResponse:
+    """Live member search in the user's scope; a query that matches nothing gets close names
+    (:func:`selectors.suggest_names`; on PostgreSQL trigram matches come first, in the results)."""
     policy = policy_for(request)
-    query = request.GET.get("q", "").strip()[:100]
-    org_id = request.GET.get("org", "")
-    status = request.GET.get("status", "")
-    if status not in Status.values:
-        status = ""
-    org_version = policy.version_or_404(int(org_id), on=today()) if org_id.isdigit() else None
-    qs = selectors.member_search(policy=policy, query=query, org_id=org_version.org_id if org_version else None, status=status)
+    form = MemberSearchForm(request.GET)
+    form.is_valid()  # a field in error (a query too long, an unknown status) is searched without
+    data = form.cleaned_data
+    query, status, org_id = data.get("q") or "", data.get("status") or "", data.get("org")
+    query = query.strip()
+    org_version = policy.version_or_404(org_id, on=today()) if org_id else None
+    scope_org = org_version.org_id if org_version else None
+    qs = selectors.member_search(policy=policy, query=query, org_id=scope_org, status=status)
     page = Paginator(selectors.with_current(qs), 30).get_page(request.GET.get("page"))
     members = list(page.object_list)
-    context = {"query": query, "page": page, "members": members, "cells": selectors.current_cell_names(members), "org_version": org_version, "status": status, "statuses": Status.choices}
+    suggestions = []
+    if query and not members and page.number == 1:  # PostgreSQL's trigram matches came up empty too
+        suggestions = selectors.suggest_names(policy=policy, query=query, org_id=scope_org, status=status)
+    context = {
+        "form": form, "query": query, "page": page, "members": members, "cells": selectors.current_cell_names(members),
+        "org_version": org_version, "status": status, "suggestions": suggestions,
+    }  # fmt: skip
     template = "members/_results.html" if request.headers.get("HX-Request") else "members/search.html"
-    return render(request, template, context)
+    return render(request, template, context, status=status_for(form))
 
 
 @login_required

@@ -23,9 +23,10 @@ def test_login_redirect_stays_on_site(world):
     assert response["Location"] == "/"
 
 
-def test_home_sends_each_persona_to_their_work(world, client_for):
-    assert client_for("member").get("/")["Location"] == f"/members/{world.member.pk}/"
-    assert client_for("staff").get("/")["Location"] == "/org/"
+def test_home_shows_each_persona_their_month_and_the_tree_opens_on_their_node(world, client_for):
+    # The home page itself: tests/core/test_home.py.
+    assert 'data-testid="home-member"' in client_for("member").get("/").content.decode()
+    assert 'data-testid="home-committee"' in client_for("staff").get("/").content.decode()
     assert client_for("staff").get("/org/")["Location"] == f"/org/{world.commune.pk}/"
     assert client_for("admin").get("/org/")["Location"] == f"/org/{world.province.pk}/"
 

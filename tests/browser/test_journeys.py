@@ -33,7 +33,10 @@ def test_login_then_browse_the_tree_and_look_back_in_time(page: Page, bworld: Wo
     page.get_by_label("Mật khẩu").fill(PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
 
-    # Province staff land on their province.
+    # Province staff land on their home (the month of their cells), and the tree opens on their province.
+    expect(page).to_have_url(re.compile(r"/$"))
+    expect(page.get_by_test_id("home-committee")).to_contain_text("Đảng bộ tỉnh Quảng Ninh")
+    page.goto("/org/")
     expect(page).to_have_url(re.compile(rf"/org/{bworld.province.pk}/$"))
     expect(page.get_by_test_id("org-name")).to_have_text("Đảng bộ tỉnh Quảng Ninh")
     expect(page.get_by_test_id("count-cells")).to_have_text("4")
@@ -218,9 +221,11 @@ def test_outsider_and_plain_member_see_only_their_own(page: Page, bworld: World)
     page.get_by_role("button", name="Đăng xuất").click()
     expect(page).to_have_url(re.compile(r"/accounts/login/$"))
 
-    # A plain member lands on their own record.
+    # A plain member lands on their home, and opens their own record from there.
     login(page, "dangvien")
-    expect(page).to_have_url(re.compile(rf"/members/{member.pk}/$"))
+    expect(page).to_have_url(re.compile(r"/$"))
+    expect(page.get_by_test_id("home-member")).to_contain_text("Chi bộ thôn Trung Sơn")
+    page.goto(f"/members/{member.pk}/")
     expect(page.get_by_test_id("member-name")).to_have_text("Đặng Thị Hồng")
     expect(page.get_by_test_id("move-member")).to_have_count(0)
     expect(page.get_by_role("link", name="Tìm đảng viên", exact=True)).to_have_count(0)

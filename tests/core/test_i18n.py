@@ -75,11 +75,11 @@ def test_switching_to_english_translates_the_same_page(world, client_for):
 def test_english_choice_sticks_and_can_be_undone(world, client_for):
     client = client_for("member")
     switch_to_english(client)
-    response = client.get("/", follow=True)  # a member lands on their own profile
+    response = client.get(f"/members/{world.member.pk}/")  # the member's own profile
     html = page_text(response)
     assert '<html lang="en">' in html
     assert "My profile" in html and "Date of admission" in html
-    response = client.post("/i18n/setlang/", {"language": "vi", "next": "/"}, follow=True)
+    response = client.post("/i18n/setlang/", {"language": "vi", "next": f"/members/{world.member.pk}/"}, follow=True)
     html = page_text(response)
     assert '<html lang="vi">' in html
     assert "Hồ sơ của tôi" in html and "Ngày vào Đảng" in html

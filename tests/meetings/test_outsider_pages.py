@@ -102,6 +102,8 @@ POLICY: dict[str, Rule] = {
     # statistics (views_stats)
     "stats": Rule(VIEW, None),
     "stats_xlsx": Rule(VIEW, None),
+    # the home page's lists (views_home): cells under a committee missing a step of the month
+    "cells_missing": Rule(COMMITTEE, None, org="commune"),
 }
 
 ARG = re.compile(r"<(?:(\w+):)?(\w+)>")
