@@ -103,8 +103,8 @@ class PhonePage:
 
 def _meeting(bworld: World):
     """An open meeting of the cell, today, with an agenda item and one member marked present."""
-    day = today()  # Vietnam's date; the meeting began at 00:30 there, so it is open whatever the hour
-    starts = dt.datetime.combine(day, dt.time(0, 30), tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    day = today()  # Vietnam's date; the meeting began at midnight there, so it can open whatever the hour
+    starts = dt.datetime.combine(day, dt.time(0, 0), tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
     meeting = make_meeting(bworld.cell, month=day.replace(day=1), day=day.day, status=MeetingStatus.PUBLISHED, checkin_code="123456")
     meeting.starts_at = starts
     meeting.save(update_fields=["starts_at"])

@@ -62,9 +62,10 @@ def test_screenshots_of_the_meeting_pages_on_a_phone(context: BrowserContext, pa
     meeting = _meeting(bworld)
     page.set_viewport_size(PHONE)
     for username, pages in {
-        "dangvien": [("checkin", f"/meetings/{meeting.pk}/checkin/"), ("meeting", f"/meetings/{meeting.pk}/")],
-        "bithu": [("attendance", f"/meetings/{meeting.pk}/attendance/"), ("cell", f"/org/{bworld.cell.pk}/")],
-        "canboxa": [("stats", f"/meetings/stats/{bworld.commune.pk}/")],
+        "dangvien": [("checkin", f"/meetings/{meeting.pk}/checkin/"), ("meeting", f"/meetings/{meeting.pk}/"), ("profile", f"/members/{bworld.member.pk}/")],
+        "bithu": [("attendance", f"/meetings/{meeting.pk}/attendance/"), ("cell", f"/org/{bworld.cell.pk}/"), ("minutes", f"/meetings/{meeting.pk}/minutes/")],
+        "canboxa": [("stats", f"/meetings/stats/{bworld.commune.pk}/"), ("search", "/members/?q=nguyen")],
+        "quantri": [("accounts", "/accounts/users/")],
     }.items():
         context.clear_cookies()
         login(page, username)
@@ -80,3 +81,9 @@ def test_screenshots_of_the_meeting_pages_on_a_phone(context: BrowserContext, pa
     page.goto(f"/org/{bworld.commune.pk}/")
     page.get_by_test_id("menu").click()
     page.screenshot(path=str(SCREENSHOTS / "phone-menu-open.png"))
+    # The same pages on a desk: the menu is a bar, the attendance lines and the chart at full width.
+    page.set_viewport_size({"width": 1280, "height": 800})
+    for name, url in (("attendance", f"/meetings/{meeting.pk}/attendance/"), ("stats", f"/meetings/stats/{bworld.commune.pk}/")):
+        page.goto(url)
+        no_horizontal_scroll(page)
+        shot(page, f"desk-{name}")
