@@ -6,7 +6,8 @@ On every page listed below, at 360×640:
 (b) no visible text is smaller than 16 px, SVG text measured as drawn (its font size times the
     SVG's scale);
 (c) nothing spills sideways, with text at 100% and at 200% (the root font size doubled);
-(d) the page's main action (or, where a page has none, its title) starts on the first screen.
+(d) the page's main action (or, where a page has none, its title) starts on the first screen;
+(e) text reaches 7:1 contrast against what it is drawn on (4.5:1 when large), WCAG AAA.
 
 The pages are listed by URL, so a page that later moves or is rebuilt (the home page at "/")
 is checked as it is then. One browser, one login per persona.
@@ -78,6 +79,49 @@ SMALL_TEXT = """() => {
   return small;
 }""".replace("%(min)s", str(MIN_TEXT))
 
+# Text colour against the background it is drawn on (the nearest painted ancestor, blended down to
+# the page): 7:1, or 4.5:1 for large text (24 px, or 18.66 px bold), as WCAG AAA asks.
+LOW_CONTRAST = """() => {
+  const parse = (c) => { const m = c.match(/[\\d.]+/g) || []; return m.map(Number).concat([1]).slice(0, 4); };
+  const lum = ([r, g, b]) => {
+    const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  const over = (top, under) => {
+    const a = top[3];
+    return [0, 1, 2].map((i) => top[i] * a + under[i] * (1 - a)).concat([1]);
+  };
+  const background = (el) => {
+    const layers = [];
+    for (let e = el; e; e = e.parentElement) {
+      const c = parse(getComputedStyle(e).backgroundColor);
+      if (c[3] > 0) { layers.push(c); if (c[3] >= 1) break; }
+    }
+    let bg = [255, 255, 255, 1];
+    for (const layer of layers.reverse()) bg = over(layer, bg);
+    return bg;
+  };
+  const low = [];
+  const seen = new Set();
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const el = node.parentElement;
+    if (!node.textContent.trim() || !el || seen.has(el) || el instanceof SVGElement) continue;
+    seen.add(el);
+    if (['SCRIPT', 'STYLE', 'OPTION', 'TITLE'].includes(el.tagName)) continue;
+    if (!el.checkVisibility({checkVisibilityCSS: true})) continue;
+    const style = getComputedStyle(el);
+    const bg = background(el);
+    const fg = over(parse(style.color), bg);
+    const [hi, lo] = [lum(fg), lum(bg)].sort((a, b) => b - a);
+    const ratio = (hi + 0.05) / (lo + 0.05);
+    const size = parseFloat(style.fontSize);
+    const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
+    if (ratio < (large ? 4.5 : 7) - 0.01) low.push(`<${el.tagName.toLowerCase()}> "${node.textContent.trim().slice(0, 40)}" ${ratio.toFixed(2)}:1`);
+  }
+  return low;
+}"""
+
 OVERFLOW = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
 
 # The main action's top plus a finger's height must lie within the first screen.
@@ -121,6 +165,7 @@ def _check(page: Page, p: PhonePage, problems: list[str]) -> None:
     page.wait_for_load_state("load")
     problems.extend(f"{p.name} ({page.url}): tap target under 44 px: {small}" for small in page.evaluate(TAP_TARGETS))
     problems.extend(f"{p.name} ({page.url}): text under 16 px: {small}" for small in page.evaluate(SMALL_TEXT))
+    problems.extend(f"{p.name} ({page.url}): text under 7:1 contrast: {low}" for low in page.evaluate(LOW_CONTRAST))
     if (overflow := page.evaluate(OVERFLOW)) > 0:
         problems.append(f"{p.name} ({page.url}): {overflow}px wider than the screen at 100% text")
     bottom = page.evaluate(MAIN_ACTION_BOTTOM, p.main)
