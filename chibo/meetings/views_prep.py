@@ -474,17 +474,16 @@ def my_schedule(request: HttpRequest) -> HttpResponse:
     error = ""
     if request.method == "POST":
         form = f.UpperRecordForm(request.POST)
-        if not form.is_valid():
-            raise Http404  # no such assignment of this user (the only required field)
+        valid = form.is_valid()
         data = form.cleaned_data
-        assignment = UpperAssignment.objects.filter(pk=data["assignment"], attendee_id=request.user.pk).select_related("cell").first()
+        assignment = UpperAssignment.objects.filter(pk=data.get("assignment") or 0, attendee_id=request.user.pk).select_related("cell").first()
         if assignment is None:
-            raise Http404
-        done = run_service(form, lambda: services.upper_record(
+            raise Http404  # no such assignment of this user
+        done = valid and run_service(form, lambda: services.upper_record(
             actor=request.user, assignment=assignment, attended=data["attended"],
             observations=data["observations"], issues_raised=data["issues_raised"],
         ))
-        if done is not None:
+        if done:
             messages.success(request, _("Đã ghi nhận kết quả dự họp."))
             return redirect("meetings:my_schedule")
         error = _first_error(form)
