@@ -479,11 +479,13 @@ def my_schedule(request: HttpRequest) -> HttpResponse:
         assignment = UpperAssignment.objects.filter(pk=data.get("assignment") or 0, attendee_id=request.user.pk).select_related("cell").first()
         if assignment is None:
             raise Http404  # no such assignment of this user
-        done = valid and run_service(form, lambda: services.upper_record(
-            actor=request.user, assignment=assignment, attended=data["attended"],
-            observations=data["observations"], issues_raised=data["issues_raised"],
-        ))
-        if done:
+        done = None
+        if valid:
+            done = run_service(form, lambda: services.upper_record(
+                actor=request.user, assignment=assignment, attended=data["attended"],
+                observations=data["observations"], issues_raised=data["issues_raised"],
+            ))
+        if done is not None:
             messages.success(request, _("Đã ghi nhận kết quả dự họp."))
             return redirect("meetings:my_schedule")
         error = _first_error(form)
