@@ -202,7 +202,7 @@ def edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
             draft_resolution=draft.cleaned_data["draft_resolution"],
         ))
         if done is not None:
-            messages.success(request, _("Đã lưu dự thảo nghị quyết.") if draft_part else _("Đã lưu thông tin cuộc họp."))
+            messages.success(request, _("Đã lưu."))
             return redirect("meetings:detail", meeting.pk)
     return _detail_error(request, meeting, details_form=details, draft_form=draft)
 
