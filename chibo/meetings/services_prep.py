@@ -5,8 +5,8 @@ Rules (domain.md §3):
 - one regular (or combined) meeting per cell per month (Charter Art. 24.2; DB constraint);
 - the regular day is the nearest MeetingDay rule up the tree, else settings;
 - documents at least CHIBO_PUBLISH_MIN_HOURS before (42-HD/BTCTW). Late documents are counted, not
-  refused: published less than that before the start (``published_late``); a material added or removed
-  after that point while the meeting is published (``late_material``); the meeting moved earlier after
+  refused: published less than that before the start (``published_late``); a material added or removed,
+  or the draft resolution changed, after that point while the meeting is published (``late_material``); the meeting moved earlier after
   publishing (``late_move``, and ``published_late`` too when the publication is now less than that
   before the new start). Each flag is set in the transaction of the change and is in its audit row;
   none is ever cleared (the members were told late, whatever happens next);
@@ -182,9 +182,12 @@ def meeting_move(*, actor: Any, meeting: Meeting, starts_at: dt.datetime, reason
 
 
 @transaction.atomic
-def meeting_update(*, actor: Any, meeting: Meeting, place: str, topic: str, draft_resolution: str) -> Meeting:
-    """Place, topic and the draft resolution, while the meeting is being prepared."""
+def meeting_update(*, actor: Any, meeting: Meeting, place: str, topic: str, draft_resolution: str, now: dt.datetime | None = None) -> Meeting:
+    """Place, topic and the draft resolution, while the meeting is being prepared. The draft is one
+    of the documents due a day ahead: changed after (start − the minimum hours) on a published
+    meeting, it flags the meeting ``late_material`` like a material."""
     meeting = _lock(meeting)
+    now = now or timezone.now()
     _check_editable(meeting)
     fields = ["place", "topic", "draft_resolution"]
     before = audit.snapshot(meeting, fields)
@@ -197,7 +200,11 @@ def meeting_update(*, actor: Any, meeting: Meeting, place: str, topic: str, draf
     if before == after:
         raise ChiboError(_("Chưa có thay đổi nào."))
     meeting.save(update_fields=fields)
-    audit.record(actor=actor, verb="meeting.update", obj=meeting, summary=_("Sửa nội dung chuẩn bị, dự thảo nghị quyết"), before=before, after=after)
+    summary = _("Sửa nội dung chuẩn bị, dự thảo nghị quyết")
+    if before["draft_resolution"] != after["draft_resolution"] and _mark_late_material(meeting, now):
+        summary += " — " + _("tài liệu muộn (chưa đến %(hours)s giờ trước giờ họp)") % {"hours": _min_hours()}
+        after = {**after, "late_material": True}
+    audit.record(actor=actor, verb="meeting.update", obj=meeting, summary=summary, before=before, after=after)
     return meeting
 
 

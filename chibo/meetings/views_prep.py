@@ -202,7 +202,7 @@ def edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
             draft_resolution=draft.cleaned_data["draft_resolution"],
         ))
         if done is not None:
-            messages.success(request, _("Đã lưu dự thảo nghị quyết.") if draft_part else _("Đã lưu thông tin cuộc họp."))
+            messages.success(request, _("Đã lưu."))
             return redirect("meetings:detail", meeting.pk)
     return _detail_error(request, meeting, details_form=details, draft_form=draft)
 
@@ -474,16 +474,17 @@ def my_schedule(request: HttpRequest) -> HttpResponse:
     error = ""
     if request.method == "POST":
         form = f.UpperRecordForm(request.POST)
-        if not form.is_valid():
-            raise Http404  # no such assignment of this user (the only required field)
+        valid = form.is_valid()
         data = form.cleaned_data
-        assignment = UpperAssignment.objects.filter(pk=data["assignment"], attendee_id=request.user.pk).select_related("cell").first()
+        assignment = UpperAssignment.objects.filter(pk=data.get("assignment") or 0, attendee_id=request.user.pk).select_related("cell").first()
         if assignment is None:
-            raise Http404
-        done = run_service(form, lambda: services.upper_record(
-            actor=request.user, assignment=assignment, attended=data["attended"],
-            observations=data["observations"], issues_raised=data["issues_raised"],
-        ))
+            raise Http404  # no such assignment of this user
+        done = None
+        if valid:
+            done = run_service(form, lambda: services.upper_record(
+                actor=request.user, assignment=assignment, attended=data["attended"],
+                observations=data["observations"], issues_raised=data["issues_raised"],
+            ))
         if done is not None:
             messages.success(request, _("Đã ghi nhận kết quả dự họp."))
             return redirect("meetings:my_schedule")

@@ -405,3 +405,16 @@ def test_moving_a_draft_meeting_earlier_is_not_late(world: World) -> None:
     meeting = services.meeting_create(actor=None, cell=world.cell, month=dt.date(2026, 12, 1), starts_at=START_AT)
     moved = services.meeting_move(actor=None, meeting=meeting, starts_at=START_AT - dt.timedelta(days=5), reason="Sớm hơn")
     assert not moved.late_move and not moved.published_late
+
+
+def test_changing_the_draft_resolution_late_counts_as_a_late_document_but_the_place_does_not(world: World, published: Meeting) -> None:
+    services.meeting_update(actor=None, meeting=published, place="Hội trường", topic="", draft_resolution="", now=START_AT - dt.timedelta(hours=2))
+    published.refresh_from_db()
+    assert not published.late_material
+    services.meeting_update(actor=None, meeting=published, place="Hội trường", topic="", draft_resolution="Dự thảo", now=START_AT - dt.timedelta(hours=25))
+    published.refresh_from_db()
+    assert not published.late_material
+    services.meeting_update(actor=None, meeting=published, place="Hội trường", topic="", draft_resolution="Dự thảo sửa", now=START_AT - dt.timedelta(hours=2))
+    published.refresh_from_db()
+    assert published.late_material
+    assert AuditEvent.objects.filter(verb="meeting.update").latest("id").after["late_material"] is True

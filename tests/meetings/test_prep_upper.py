@@ -282,3 +282,14 @@ def test_the_quota_table_query_count_does_not_grow_with_attendees(world: World, 
     client = client_for("staff")
     with django_assert_max_num_queries(10):
         assert client.get(reverse("meetings:upper_coverage", args=[world.commune.pk])).status_code == 200
+
+
+def test_a_too_long_observation_is_refused_with_the_forms_message(world: World, client_for) -> None:
+    month = add_months(this_month(), -1)
+    make_meeting(world.cell, month=month, day=4)
+    a = services.upper_assign(actor=None, cell=world.cell, month=month, attendee=world.users["staff"])
+    response = client_for("staff").post(reverse("meetings:my_schedule"), {"assignment": a.pk, "attended": "1", "observations": "x" * 10001})
+    assert response.status_code == 400 and "10000" in response.content.decode().replace(".", "").replace(",", "")
+    a.refresh_from_db()
+    assert a.recorded_at is None
+    assert client_for("staff").post(reverse("meetings:my_schedule"), {"assignment": "abc"}).status_code == 404
