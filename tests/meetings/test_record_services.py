@@ -48,6 +48,7 @@ def cell_people(world):
     }
     for key, status in (("mien", "exempted"), ("tam", "temp_out"), ("di", "transferred_out")):
         member_services.member_set_status(actor=None, member=people[key], status=status, on=dt.date(2021, 1, 1))
+    make_term(world.cell)  # 2025–2030: resolutions adopted in these tests take their numbers in it
     return people
 
 
@@ -201,34 +202,81 @@ def test_voting_without_quorum_is_refused(world, cell_people):
         services.votes_record(actor=world.users["secretary"], meeting=meeting, votes={world.member.pk: "agree"})
 
 
+def adopt(world, meeting, people, title="Nghị quyết") -> Resolution:
+    mark_all(world, meeting, OFFICIALS_PRESENT, people)
+    resolved(world, meeting, title=title)
+    p = people
+    return services.votes_record(actor=world.users["secretary"], meeting=meeting, votes={p[k].pk: "agree" for k in ("member", "secretary", "an")})
+
+
 def test_resolutions_are_numbered_01_02_within_a_term_and_restart_in_a_new_term(world, cell_people):
+    CellTerm.objects.filter(org=world.cell).delete()
     make_term(world.cell, starts_on=dt.date(2025, 1, 1), ends_on=dt.date(2026, 11, 1))
     make_term(world.cell, starts_on=dt.date(2026, 11, 1), ends_on=dt.date(2031, 11, 1))
-    first = resolved(world, opened(world, month=dt.date(2026, 9, 1)))
-    second = resolved(world, opened(world, month=dt.date(2026, 10, 1)))
-    third = resolved(world, opened(world, month=dt.date(2026, 11, 1)))
+    first = adopt(world, opened(world, month=dt.date(2026, 9, 1)), cell_people)
+    second = adopt(world, opened(world, month=dt.date(2026, 10, 1)), cell_people)
+    third = adopt(world, opened(world, month=dt.date(2026, 11, 1)), cell_people)
     assert [first.code, second.code, third.code] == ["Số 01-NQ/CB", "Số 02-NQ/CB", "Số 01-NQ/CB"]
     assert first.term_id == second.term_id != third.term_id
 
 
+def test_a_draft_has_no_number_until_it_is_adopted(world, cell_people):
+    meeting = opened(world)
+    draft = resolved(world, meeting)
+    assert (draft.number, draft.term_id, draft.code) == (None, None, "Số …-NQ/CB")
+    adopted = adopt(world, meeting, cell_people)
+    assert adopted.number == 1 and adopted.term.starts_on == dt.date(2025, 1, 1)
+
+
+def test_a_rejected_draft_takes_no_number_so_the_next_adopted_one_is_01(world, cell_people):
+    rejected_meeting = opened(world, month=dt.date(2026, 9, 1))
+    mark_all(world, rejected_meeting, OFFICIALS_PRESENT, cell_people)
+    resolved(world, rejected_meeting)
+    p = cell_people
+    rejected = services.votes_record(actor=world.users["secretary"], meeting=rejected_meeting, votes={p["member"].pk: "agree", p["an"].pk: "disagree"})
+    assert not rejected.adopted and rejected.number is None and rejected.term_id is None
+    assert adopt(world, opened(world, month=dt.date(2026, 10, 1)), cell_people).code == "Số 01-NQ/CB"
+
+
+def test_a_tally_corrected_to_rejection_gives_the_last_number_back(world, cell_people):
+    meeting = opened(world)
+    assert adopt(world, meeting, cell_people).number == 1
+    p = cell_people
+    again = services.votes_record(actor=world.users["secretary"], meeting=meeting, votes={p["member"].pk: "agree", p["an"].pk: "disagree"})
+    assert not again.adopted and again.number is None
+
+
 def test_editing_a_resolution_keeps_its_number(world, cell_people):
     meeting = opened(world)
-    first = resolved(world, meeting)
+    first = adopt(world, meeting, cell_people)
     again = services.resolution_save(actor=world.users["secretary"], meeting=meeting, title="Tiêu đề mới", items=["Một", "Hai", "Ba"])
     assert again.pk == first.pk and again.number == 1 and list(again.items.values_list("position", "text")) == [(1, "Một"), (2, "Hai"), (3, "Ba")]
 
 
-def test_a_cell_without_a_term_gets_a_guessed_five_year_term_from_the_first_of_january(world, cell_people):
+def test_without_a_term_covering_the_meeting_day_the_adopting_vote_is_refused_and_no_term_is_invented(world, cell_people):
+    CellTerm.objects.filter(org=world.cell).delete()
+    make_term(world.cell, starts_on=dt.date(2020, 7, 3), ends_on=dt.date(2026, 10, 3))  # ends the day of the meeting
+    meeting = opened(world)
+    assert sel.needs_term(meeting)
+    with pytest.raises(ChiboError, match="Hãy ghi nhiệm kỳ của chi bộ trước") as refused:
+        adopt(world, meeting, cell_people)
+    assert refused.value.field == "term" and "03/10/2026" in refused.value.message
+    assert CellTerm.objects.filter(org=world.cell).count() == 1
+    resolution = Resolution.objects.get(meeting=meeting)
+    assert (resolution.adopted, resolution.number, resolution.votes_agree) == (False, None, 0) and not Vote.objects.exists()
+
+
+def test_a_resolution_cannot_be_stored_adopted_without_a_number(world, cell_people):
     resolution = resolved(world, opened(world))
-    term = CellTerm.objects.get(org=world.cell)
-    assert resolution.term == term and (term.starts_on, term.ends_on, term.name) == (dt.date(2026, 1, 1), dt.date(2031, 1, 1), "2026–2031")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Resolution.objects.filter(pk=resolution.pk).update(adopted=True)
 
 
 def test_a_resolution_without_items_is_refused(world, cell_people):
     meeting = opened(world)
     with pytest.raises(ChiboError):
         services.resolution_save(actor=world.users["secretary"], meeting=meeting, title="Nghị quyết", items=["  ", ""])
-    assert not Resolution.objects.exists() and not CellTerm.objects.exists()
+    assert not Resolution.objects.exists()
 
 
 # Closing, approval, lock, corrections -----------------------------------------------------------

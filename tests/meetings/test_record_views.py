@@ -16,6 +16,7 @@ from chibo.meetings import services_record as services
 from chibo.meetings.models import (
     AgendaItem,
     Attendance,
+    CellTerm,
     Guest,
     Meeting,
     MeetingStatus,
@@ -23,13 +24,15 @@ from chibo.meetings.models import (
     Resolution,
     Speech,
 )
-from tests.meetings.factories import make_meeting
+from tests.meetings.factories import make_meeting, make_term
 
 READERS = {"member": 200, "secretary": 200, "staff": 200, "outsider": 404}
 EDITORS = {"member": 404, "secretary": 200, "staff": 200, "outsider": 404}
 
 
 def open_meeting(world, **extra) -> Meeting:
+    if not CellTerm.objects.filter(org=world.cell).exists():
+        make_term(world.cell)  # resolutions adopted here take their numbers in the 2025–2030 term
     meeting = make_meeting(world.cell, status=MeetingStatus.PUBLISHED, checkin_code="123456", **extra)
     return services.meeting_open(actor=world.users["secretary"], meeting=meeting)
 
