@@ -6,6 +6,7 @@ import datetime as dt
 import uuid
 
 import pytest
+import time_machine
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
@@ -28,6 +29,7 @@ from chibo.meetings.models import (
     Vote,
 )
 from chibo.members import services as member_services
+from chibo.members.models import Position, PositionKind
 from tests.factories import make_member
 from tests.meetings.factories import add_attendance, make_meeting, make_term
 
@@ -618,3 +620,130 @@ def test_the_secretary_rates_the_meeting_after_closing(world, cell_people):
         services.quality_rate(actor=world.users["secretary"], meeting=meeting, rating="excellent")
     q = services.quality_rate(actor=world.users["secretary"], meeting=meeting, rating="good", note="Sinh hoạt đúng giờ.")
     assert (q.secretary_rating, q.secretary_note) == ("good", "Sinh hoạt đúng giờ.")
+
+
+# The timeline: opening on the day, actual times, the minimum length ----------------------------
+
+VN = dt.timezone(dt.timedelta(hours=7))
+
+
+def published(world, *, day: dt.date, kind: str = "regular") -> Meeting:
+    return make_meeting(world.cell, month=day.replace(day=1), day=day.day, kind=kind, status=MeetingStatus.PUBLISHED)
+
+
+def test_opening_the_evening_before_the_meeting_day_is_refused_with_the_way_to_move_it(world, cell_people):
+    meeting = published(world, day=dt.date(2026, 10, 3))
+    with time_machine.travel(dt.datetime(2026, 10, 2, 23, 59, tzinfo=VN), tick=False):
+        with pytest.raises(ChiboError, match="dời lịch họp") as refused:
+            services.meeting_open(actor=world.users["secretary"], meeting=meeting)
+    assert "03/10/2026" in refused.value.message
+    assert Meeting.objects.get(pk=meeting.pk).status == MeetingStatus.PUBLISHED and not Attendance.objects.filter(meeting=meeting).exists()
+
+
+def test_opening_at_half_past_midnight_of_the_meeting_day_is_allowed(world, cell_people):
+    meeting = published(world, day=dt.date(2026, 10, 3))
+    with time_machine.travel(dt.datetime(2026, 10, 3, 0, 30, tzinfo=VN), tick=False):
+        opened_meeting = services.meeting_open(actor=world.users["secretary"], meeting=meeting)
+    assert opened_meeting.opened_at == dt.datetime(2026, 10, 3, 0, 30, tzinfo=VN)
+
+
+def test_opening_records_the_actual_start_time_given(world, cell_people):
+    meeting = published(world, day=dt.date(2026, 10, 3))
+    with time_machine.travel(dt.datetime(2026, 10, 3, 21, 0, tzinfo=VN), tick=False):
+        done = services.meeting_open(actor=world.users["secretary"], meeting=meeting, at=dt.datetime(2026, 10, 3, 19, 40, tzinfo=VN))
+    assert done.opened_at == dt.datetime(2026, 10, 3, 19, 40, tzinfo=VN)
+    assert AuditEvent.objects.filter(verb="meeting.open", object_id=meeting.pk).exists()
+
+
+def test_an_opening_time_in_the_future_or_before_the_day_is_refused(world, cell_people):
+    meeting = published(world, day=dt.date(2026, 10, 3))
+    with time_machine.travel(dt.datetime(2026, 10, 3, 19, 0, tzinfo=VN), tick=False):
+        with pytest.raises(ChiboError, match="chưa tới") as future:
+            services.meeting_open(actor=world.users["secretary"], meeting=meeting, at=dt.datetime(2026, 10, 3, 19, 1, tzinfo=VN))
+        assert future.value.field == "time"
+        with pytest.raises(ChiboError, match="trước ngày họp") as early:
+            services.meeting_open(actor=world.users["secretary"], meeting=meeting, at=dt.datetime(2026, 10, 2, 23, 59, tzinfo=VN))
+        assert early.value.field == "date"
+    assert Meeting.objects.get(pk=meeting.pk).status == MeetingStatus.PUBLISHED
+
+
+def _held(world, people, *, kind="regular", start=dt.datetime(2026, 10, 3, 19, 30, tzinfo=VN)) -> Meeting:
+    meeting = published(world, day=start.date(), kind=kind)
+    with time_machine.travel(start, tick=False):
+        meeting = services.meeting_open(actor=world.users["secretary"], meeting=meeting)
+        mark_all(world, meeting, OFFICIALS_PRESENT, people)
+    return meeting
+
+
+@pytest.mark.parametrize(
+    ("kind", "minutes", "flagged"),
+    [("regular", 89, True), ("regular", 90, False), ("thematic", 89, True), ("combined", 119, True), ("combined", 120, False)],
+)
+def test_a_meeting_shorter_than_its_minimum_closes_and_is_flagged(world, cell_people, kind, minutes, flagged):
+    start = dt.datetime(2026, 10, 3, 19, 30, tzinfo=VN)
+    meeting = _held(world, cell_people, kind=kind, start=start)
+    with time_machine.travel(start + dt.timedelta(hours=5), tick=False):
+        closed = services.meeting_close(actor=world.users["secretary"], meeting=meeting, at=start + dt.timedelta(minutes=minutes))
+    assert closed.status == MeetingStatus.CLOSED and closed.closed_at == start + dt.timedelta(minutes=minutes)
+    assert Meeting.objects.get(pk=meeting.pk).under_length is flagged
+    assert AuditEvent.objects.get(verb="meeting.close", object_id=meeting.pk).after["under_length"] is flagged
+
+
+def test_the_minimum_length_comes_from_the_settings(world, cell_people, settings):
+    settings.CHIBO_MEETING_MIN_MINUTES = 60
+    start = dt.datetime(2026, 10, 3, 19, 30, tzinfo=VN)
+    meeting = _held(world, cell_people, start=start)
+    with time_machine.travel(start + dt.timedelta(hours=2), tick=False):
+        closed = services.meeting_close(actor=world.users["secretary"], meeting=meeting, at=start + dt.timedelta(minutes=60))
+    assert closed.under_length is False
+
+
+def test_the_end_before_the_start_is_refused_with_both_times(world, cell_people):
+    start = dt.datetime(2026, 10, 3, 19, 30, tzinfo=VN)
+    meeting = _held(world, cell_people, start=start)
+    with time_machine.travel(start + dt.timedelta(hours=1), tick=False):
+        with pytest.raises(ChiboError, match="không được trước giờ khai mạc") as refused:
+            services.meeting_close(actor=world.users["secretary"], meeting=meeting, at=start - dt.timedelta(minutes=1))
+    assert "19:29" in refused.value.message and "19:30" in refused.value.message
+    assert Meeting.objects.get(pk=meeting.pk).status == MeetingStatus.OPEN
+
+
+def test_closing_after_midnight_counts_the_length_across_the_day(world, cell_people):
+    start = dt.datetime(2026, 10, 3, 22, 45, tzinfo=VN)
+    meeting = _held(world, cell_people, start=start)
+    with time_machine.travel(dt.datetime(2026, 10, 4, 0, 30, tzinfo=VN), tick=False):
+        closed = services.meeting_close(actor=world.users["secretary"], meeting=meeting)
+    assert closed.closed_at == dt.datetime(2026, 10, 4, 0, 30, tzinfo=VN) and closed.under_length is False
+
+
+def test_the_database_refuses_an_end_before_the_start(world, cell_people):
+    meeting = _held(world, cell_people)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Meeting.objects.filter(pk=meeting.pk).update(closed_at=meeting.opened_at - dt.timedelta(minutes=1))
+
+
+# Chi ủy meetings: the committee, not the whole cell -------------------------------------------
+
+
+def test_a_committee_meeting_lists_and_counts_only_the_cells_committee_on_the_day(world, cell_people):
+    p = cell_people
+    Position.objects.filter(org=world.cell).delete()
+    Position.objects.create(member=p["secretary"], org=world.cell, kind=PositionKind.SECRETARY, valid_from=dt.date(2025, 1, 1))
+    Position.objects.create(member=p["an"], org=world.cell, kind=PositionKind.DEPUTY_SECRETARY, valid_from=dt.date(2025, 1, 1))
+    Position.objects.create(member=p["binh"], org=world.cell, kind=PositionKind.COMMITTEE_MEMBER, valid_from=dt.date(2025, 1, 1))
+    # A committee member whose position ended before the meeting day is not on the list.
+    Position.objects.create(member=p["member"], org=world.cell, kind=PositionKind.COMMITTEE_MEMBER, valid_from=dt.date(2024, 1, 1), valid_to=dt.date(2026, 10, 1))
+    meeting = published(world, day=dt.date(2026, 10, 3), kind="committee")
+    with time_machine.travel(dt.datetime(2026, 10, 3, 8, 0, tzinfo=VN), tick=False):
+        meeting = services.meeting_open(actor=world.users["secretary"], meeting=meeting)
+        assert set(Attendance.objects.filter(meeting=meeting).values_list("member_id", flat=True)) == {p["secretary"].pk, p["an"].pk, p["binh"].pk}
+        services.attendance_mark(actor=world.users["secretary"], meeting=meeting, member_id=p["secretary"].pk, status="present")
+        services.attendance_mark(actor=world.users["secretary"], meeting=meeting, member_id=p["an"].pk, status="present")
+        services.attendance_mark(actor=world.users["secretary"], meeting=meeting, member_id=p["binh"].pk, status="unexcused")
+        validity = sel.meeting_validity(meeting)
+        assert (validity.base, validity.present_in_base, validity.valid) == (3, 2, True)
+        resolved(world, meeting)
+        res = services.votes_record(actor=world.users["secretary"], meeting=meeting, votes={p["secretary"].pk: "agree", p["an"].pk: "agree"})
+    assert (res.vote_base, res.adopted) == (3, True)
+    with pytest.raises(ChiboError, match="không có tên"):
+        services.votes_record(actor=world.users["secretary"], meeting=meeting, votes={p["member"].pk: "agree"})
