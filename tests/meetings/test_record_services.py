@@ -633,9 +633,8 @@ def published(world, *, day: dt.date, kind: str = "regular") -> Meeting:
 
 def test_opening_the_evening_before_the_meeting_day_is_refused_with_the_way_to_move_it(world, cell_people):
     meeting = published(world, day=dt.date(2026, 10, 3))
-    with time_machine.travel(dt.datetime(2026, 10, 2, 23, 59, tzinfo=VN), tick=False):
-        with pytest.raises(ChiboError, match="dời lịch họp") as refused:
-            services.meeting_open(actor=world.users["secretary"], meeting=meeting)
+    with time_machine.travel(dt.datetime(2026, 10, 2, 23, 59, tzinfo=VN), tick=False), pytest.raises(ChiboError, match="dời lịch họp") as refused:
+        services.meeting_open(actor=world.users["secretary"], meeting=meeting)
     assert "03/10/2026" in refused.value.message
     assert Meeting.objects.get(pk=meeting.pk).status == MeetingStatus.PUBLISHED and not Attendance.objects.filter(meeting=meeting).exists()
 
@@ -701,9 +700,8 @@ def test_the_minimum_length_comes_from_the_settings(world, cell_people, settings
 def test_the_end_before_the_start_is_refused_with_both_times(world, cell_people):
     start = dt.datetime(2026, 10, 3, 19, 30, tzinfo=VN)
     meeting = _held(world, cell_people, start=start)
-    with time_machine.travel(start + dt.timedelta(hours=1), tick=False):
-        with pytest.raises(ChiboError, match="không được trước giờ khai mạc") as refused:
-            services.meeting_close(actor=world.users["secretary"], meeting=meeting, at=start - dt.timedelta(minutes=1))
+    with time_machine.travel(start + dt.timedelta(hours=1), tick=False), pytest.raises(ChiboError, match="không được trước giờ khai mạc") as refused:
+        services.meeting_close(actor=world.users["secretary"], meeting=meeting, at=start - dt.timedelta(minutes=1))
     assert "19:29" in refused.value.message and "19:30" in refused.value.message
     assert Meeting.objects.get(pk=meeting.pk).status == MeetingStatus.OPEN
 
