@@ -199,6 +199,16 @@ class ConclusionForm(ChiboForm):
             self.fields["text"].widget.attrs["placeholder"] = hint
 
 
+def item_of(data: Any) -> int | None:
+    """The agenda item a minutes form was sent for (for the ids of its fields), None when unreadable."""
+    form = ItemForm(data)
+    return form.cleaned_data["item"] if form.is_valid() else None
+
+
+class ItemForm(ChiboForm):
+    item = _id_field()
+
+
 class OpForm(ChiboForm):
     """Which of the minutes page's forms was sent."""
 

@@ -26,7 +26,7 @@ from chibo.meetings import rules
 from chibo.meetings import selectors_record as sel
 from chibo.meetings import services_record as services
 from chibo.meetings.access import meeting_or_404
-from chibo.meetings.models import AttendanceStatus, Meeting, MeetingStatus, VoteChoice
+from chibo.meetings.models import AgendaItem, AttendanceStatus, Meeting, MeetingStatus, VoteChoice
 from chibo.orgs.models import OrgVersion
 
 EDITABLE = (MeetingStatus.OPEN, MeetingStatus.CLOSED)
@@ -236,7 +236,7 @@ def _minutes_page(
     bound_item = bound.cleaned_data.get("item") if bound is not None and hasattr(bound, "cleaned_data") else None
     if can_edit:
         context["roles_form"] = bound if bound_op == "roles" else forms.RolesForm(
-            rows=rows, initial={"chair": meeting.chair_id, "minute_taker": meeting.minute_taker_id})
+            rows=rows, initial={"chair": meeting.chair_id, "minute_taker": meeting.minute_taker_id}, auto_id="%s")
         item_forms = []
         for item in data["agenda"]:
             mine = bound_item == item.pk
@@ -275,7 +275,15 @@ def minutes(request: HttpRequest, meeting_id: int) -> HttpResponse:
         form.is_valid()
         form.add_error(None, _("Thao tác không hợp lệ."))
         return _minutes_page(request, meeting, bound=form)
-    form = form_class(request.POST, rows=rows) if form_class in (forms.RolesForm, forms.SpeechForm) else form_class(request.POST)
+    item_id = forms.item_of(request.POST)
+    if form_class is forms.RolesForm:
+        form = form_class(request.POST, rows=rows, auto_id="%s")
+    elif form_class is forms.SpeechForm:
+        form = form_class(request.POST, rows=rows, auto_id=f"id_%s_{item_id}")
+    elif form_class is forms.ConclusionForm:
+        form = form_class(request.POST, item=AgendaItem.objects.filter(meeting=meeting, pk=item_id or 0).first(), auto_id=f"cc_%s_{item_id}")
+    else:
+        form = form_class(request.POST)
     if form.is_valid():
         data = form.cleaned_data
         calls = {
@@ -328,7 +336,7 @@ def resolution(request: HttpRequest, meeting_id: int) -> HttpResponse:
     current = sel.resolution_for(meeting)
     if request.method == "POST":
         meeting = _editor(request, meeting_id)
-        form = forms.ResolutionForm(request.POST)
+        form = forms.ResolutionForm(request.POST, auto_id="r-%s")
         if form.is_valid():
             data = form.cleaned_data
             if run_service(form, lambda: services.resolution_save(actor=request.user, meeting=meeting, title=data["title"], preamble=data["preamble"], items=data["items"])):
@@ -336,7 +344,7 @@ def resolution(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 return redirect("meetings:resolution", meeting.pk)
     else:
         initial = {"title": current.title, "preamble": current.preamble, "items": "\n".join(i.text for i in current.items.all())} if current else {"items": meeting.draft_resolution}
-        form = forms.ResolutionForm(initial=initial)
+        form = forms.ResolutionForm(initial=initial, auto_id="r-%s")
     current = sel.resolution_for(meeting)
     context = {
         "meeting": meeting,
@@ -367,7 +375,7 @@ def vote(request: HttpRequest, meeting_id: int) -> HttpResponse:
     if result is None:
         messages.error(request, _first_error(form))
     elif result.adopted:
-        messages.success(request, _("Nghị quyết %(code)s được thông qua: %(a)s/%(b)s tán thành.") % {"code": result.code, "a": result.votes_agree, "b": result.vote_base})
+        messages.success(request, _("Nghị quyết được thông qua: %(a)s/%(b)s tán thành.") % {"a": result.votes_agree, "b": result.vote_base})
     else:
         messages.error(request, _("Nghị quyết không được thông qua: %(a)s/%(b)s tán thành, cần quá nửa.") % {"a": result.votes_agree, "b": result.vote_base})
     return redirect("meetings:resolution", meeting.pk)
@@ -381,7 +389,7 @@ def correction(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = _editor(request, meeting_id)
     targets = sel.correction_targets(meeting)
     if request.method == "POST":
-        form = forms.CorrectionForm(request.POST, targets=targets)
+        form = forms.CorrectionForm(request.POST, targets=targets, auto_id="c-%s")
         if form.is_valid():
             data = form.cleaned_data
             made = run_service(form, lambda: services.correction_make(actor=request.user, meeting=meeting, target=data["target"], after=data["after"], reason=data["reason"]))
@@ -389,7 +397,7 @@ def correction(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 messages.success(request, _("Đã ghi đính chính số %(n)s.") % {"n": made.number})
                 return redirect("meetings:correction", meeting.pk)
     else:
-        form = forms.CorrectionForm(targets=targets)
+        form = forms.CorrectionForm(targets=targets, auto_id="c-%s")
     context = {
         "meeting": meeting,
         "cell_name": _cell_name(meeting),
@@ -406,14 +414,14 @@ def quality(request: HttpRequest, meeting_id: int) -> HttpResponse:
     current = sel.quality_for(meeting)
     if request.method == "POST":
         meeting = _editor(request, meeting_id)
-        form = forms.QualityForm(request.POST)
+        form = forms.QualityForm(request.POST, auto_id="q-%s")
         if form.is_valid():
             data = form.cleaned_data
             if run_service(form, lambda: services.quality_rate(actor=request.user, meeting=meeting, rating=data["rating"], note=data["note"])):
                 messages.success(request, _("Đã lưu tự đánh giá."))
                 return redirect("meetings:quality", meeting.pk)
     else:
-        form = forms.QualityForm(initial=forms.QualityForm.initial_for(current))
+        form = forms.QualityForm(initial=forms.QualityForm.initial_for(current), auto_id="q-%s")
     context = {
         "meeting": meeting,
         "cell_name": _cell_name(meeting),
