@@ -255,6 +255,9 @@ CHIBO_THEMATIC_EVERY_MONTHS = envint("CHIBO_THEMATIC_EVERY_MONTHS", "3")
 # Quality benchmark (12-HD/BTCTW §3.1, HIGH).
 CHIBO_QUALITY_ATTENDANCE_PERCENT = envint("CHIBO_QUALITY_ATTENDANCE_PERCENT", "85")
 CHIBO_QUALITY_MAX_EXCUSED_STREAK = envint("CHIBO_QUALITY_MAX_EXCUSED_STREAK", "3")
+# Minimum length of a meeting in minutes (42-HD/BTCTW, HIGH): shorter ones are flagged, not refused.
+CHIBO_MEETING_MIN_MINUTES = envint("CHIBO_MEETING_MIN_MINUTES", "90")
+CHIBO_MEETING_MIN_MINUTES_COMBINED = envint("CHIBO_MEETING_MIN_MINUTES_COMBINED", "120")
 # Upper-level attendance: how many times a year each committee member attends cell meetings
 # (Kon Tum 776-QĐ/TU: commune level 6, province level 2; a local rule, so a setting).
 CHIBO_UPPER_ATTENDANCE_PER_YEAR = envint("CHIBO_UPPER_ATTENDANCE_PER_YEAR", "6")

@@ -33,7 +33,7 @@ from django.utils import timezone
 
 from chibo.accounts.models import User
 from chibo.demo import names
-from chibo.demo.plan import Dissolve, Merge, Plan, TermSpec
+from chibo.demo.plan import Dissolve, Merge, Plan
 from chibo.meetings import rules
 from chibo.meetings.agenda_templates import agenda_for
 from chibo.meetings.models import (
@@ -207,6 +207,7 @@ FIELDS: dict[Any, tuple[str, ...]] = {
         "id", "org_id", "kind", "month", "starts_at", "place", "topic", "moved_reason", "status", "published_at",
         "published_late", "draft_resolution", "chair_id", "minute_taker_id", "checkin_code", "opened_at", "closed_at",
         "approved_at", "approved_by_chair_at", "approved_by_taker_at", "created_at",
+        "late_material", "late_move", "under_length",
         "n_expected", "n_present", "n_excused", "n_unexcused",
     ),
     AgendaItem: ("id", "meeting_id", "position", "section", "title", "details", "conclusion"),
@@ -274,8 +275,8 @@ class Generator:
                 self.members_by_cell[org].append((i, a, b))
             for org, kind, a, b in p.positions:
                 self.positions_by_cell[org].append((i, kind, a, b))
-        self.terms: dict[tuple[int, int], int] = {}  # (cell key, term index) -> CellTerm id
-        self.numbers: dict[tuple[int, int], int] = {}  # next resolution number
+        self.cell_terms: dict[int, list[tuple[int, dt.date, dt.date]]] = {}  # cell key -> (CellTerm id, start, end)
+        self.numbers: dict[int, int] = {}  # CellTerm id -> next resolution number
 
     def _id(self, model: Any) -> int:
         value = self.ids[model]
@@ -313,32 +314,36 @@ class Generator:
 
     # Terms -------------------------------------------------------------------------------------
 
-    def cell_terms(self, cell_key: int) -> tuple[TermSpec, ...]:
-        """The plan's recorded terms of the cell (seed 001, district.SEED_001_TERMS), else TERMS."""
-        return self.plan.cell_terms.get(cell_key) or tuple((name, None, start, end) for name, start, end in TERMS)
+    def ensure_terms(self, cell_key: int) -> list[tuple[int, dt.date, dt.date]]:
+        """The cell's terms as (CellTerm id, start, end), oldest first, written once: the plan's
+        recorded terms (seed 001, district.SEED_001_TERMS, with their congress dates), else the generic
+        2020–2025 and 2025–2030 terms. Every cell that adopts a resolution has one."""
+        if cell_key not in self.cell_terms:
+            org_id = self.org_ids[cell_key]
+            specs = self.plan.cell_terms.get(cell_key) or tuple((name, None, start, end) for name, start, end in TERMS)
+            recorded = []
+            for name, congress, start, end in specs:
+                pk = self._id(CellTerm)
+                self.add(CellTerm, (pk, org_id, name, start, end, congress))
+                recorded.append((pk, start, end))
+            self.cell_terms[cell_key] = recorded
+        return self.cell_terms[cell_key]
 
-    def record_terms(self, cell_key: int) -> tuple[TermSpec, ...]:
-        terms = self.cell_terms(cell_key)
-        if (cell_key, 0) not in self.terms:
-            for i, (name, congress, start, end) in enumerate(terms):
-                self.terms[(cell_key, i)] = pk = self._id(CellTerm)
-                self.add(CellTerm, (pk, self.org_ids[cell_key], name, start, end, congress))
-        return terms
-
-    def term(self, cell_key: int, day: dt.date) -> tuple[int, int]:
-        """The CellTerm id and the next resolution number for a meeting on ``day``."""
-        terms = self.record_terms(cell_key)
-        index = next((i for i, t in enumerate(terms) if t[2] <= day < t[3]), 0 if day < terms[0][2] else len(terms) - 1)
-        key = (cell_key, index)
-        if key not in self.numbers:
-            # The window starts inside the cell's first numbered term: one resolution a month before it,
-            # not in the data. A later term numbers from 01.
-            start = terms[index][2]
-            first = not any(k[0] == cell_key for k in self.numbers)
-            self.numbers[key] = max(1, (day.year - start.year) * 12 + day.month - start.month + 1) if first else 1
-        number = self.numbers[key]
-        self.numbers[key] = number + 1
-        return self.terms[key], number
+    def term(self, cell_key: int, day: dt.date) -> tuple[int, int] | None:
+        """The CellTerm id and the next resolution number for a resolution adopted on ``day`` (None
+        when no term covers the day). Only adopted resolutions take a number (a rejected draft none)."""
+        terms = self.ensure_terms(cell_key)
+        covering = [(i, t) for i, t in enumerate(terms) if t[1] <= day < t[2]]
+        if not covering:
+            return None
+        index, (term_id, start, _end) = covering[-1]
+        if term_id not in self.numbers:
+            # The window may start inside the first term: one resolution a month before it, not in the data.
+            first = index == 0 and start < day.replace(day=1)
+            self.numbers[term_id] = max(1, (day.year - start.year) * 12 + day.month - start.month + 1) if first else 1
+        number = self.numbers[term_id]
+        self.numbers[term_id] = number + 1
+        return term_id, number
 
     # The meetings ------------------------------------------------------------------------------
 
@@ -352,7 +357,7 @@ class Generator:
         persona_cell = plan.persona_grants.get("bithu", ("", None))[1]
         for spec in cells:
             if spec.key in plan.cell_terms:  # recorded terms, whether or not a resolution is numbered in them
-                self.record_terms(spec.key)
+                self.ensure_terms(spec.key)
             end = ends.get(spec.key)
             thematic_always = rng.random() < 0.88  # most cells: a thematic content every quarter
             residential = spec.sector == "residential"
@@ -468,6 +473,7 @@ class Generator:
         self.add(Meeting, (
             pk, self.org_ids[spec.key], kind, month, starts, place, topic, moved, MeetingStatus.APPROVED, published, late, draft,
             mid[chair], mid[taker], f"{rng.randrange(10**6):06d}", starts, closed, approved, approved - dt.timedelta(hours=2), approved, created,
+            False, False, rules.under_length(kind=kind, opened_at=starts, closed_at=closed),
         ))
         # Agenda, minutes.
         items = agenda_for(kind=kind, sector=spec.sector)
@@ -477,7 +483,7 @@ class Generator:
             item_pk = self._id(AgendaItem)
             first_item = first_item or item_pk
             title = item.title if item.section != AgendaSection.STUDY or not topic or kind != MeetingKind.THEMATIC else f"Chuyên đề: {topic}"
-            self.add(AgendaItem, (item_pk, pk, position, item.section, title, item.details, CONCLUSIONS.get(item.section, "")))
+            self.add(AgendaItem, (item_pk, pk, position, item.section, title, "", CONCLUSIONS.get(item.section, "")))  # hints are not content
             if item.section in (AgendaSection.DISCUSSION, AgendaSection.REVIEW):
                 discussion.append(item_pk)
         full = not self.light or rng.random() < 0.02
@@ -492,7 +498,6 @@ class Generator:
                 self.add(Comment, (pk, on_item, mid[author], rng.choice(COMMENTS), published + dt.timedelta(hours=rng.randint(2, 40))))
         # Resolution and votes.
         if kind != MeetingKind.THEMATIC:
-            term_id, number = self.term(spec.key, day)
             res_pk = self._id(Resolution)
             validity = rules.validity(rows)
             agree = disagree = abstain = 0
@@ -505,6 +510,9 @@ class Generator:
                     disagree += choice == "disagree"
                     self.add(Vote, (res_pk, mid[voter], choice))
             adopted = validity.valid and rules.adopted(agree=agree, base=validity.base)
+            numbered = self.term(spec.key, day) if adopted else None
+            adopted = numbered is not None
+            term_id, number = numbered if numbered is not None else (None, None)
             self.add(Resolution, (
                 res_pk, pk, term_id, number, f"Nghị quyết chi bộ tháng {month:%m/%Y}", "Căn cứ Điều lệ Đảng; căn cứ kết quả thảo luận của chi bộ,",
                 adopted, agree, disagree, abstain, validity.base,
@@ -543,10 +551,10 @@ class Generator:
         self.add(Meeting, (
             pk, self.org_ids[spec.key], MeetingKind.REGULAR, month, starts, place, "", "", MeetingStatus.PUBLISHED, published, False, draft,
             mid[chair] if chair is not None else None, mid[taker] if taker is not None else None, f"{rng.randrange(10**6):06d}",
-            None, None, None, None, None, published - dt.timedelta(days=1),
+            None, None, None, None, None, published - dt.timedelta(days=1), False, False, False,
         ))
         for position, item in enumerate(agenda_for(kind=MeetingKind.REGULAR, sector=spec.sector), start=1):
-            self.add(AgendaItem, (self._id(AgendaItem), pk, position, item.section, item.title, item.details, ""))
+            self.add(AgendaItem, (self._id(AgendaItem), pk, position, item.section, item.title, "", ""))
         listed = self._members_on(spec, min(day, self.today))
         for i, _standing in listed[:2]:
             if i not in (chair, taker):

@@ -10,7 +10,9 @@ cells get the unit's professional tasks instead.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_noop as _
 
 from chibo.meetings.models import AgendaSection, MeetingKind
@@ -67,3 +69,26 @@ def agenda_for(*, kind: str, sector: str) -> list[Item]:
     if kind == MeetingKind.COMBINED:
         items.insert(items.index(STUDY) + 1, THEMATIC_ITEM)
     return items
+
+
+# Hints: the templates' ``details`` are guidance for whoever writes the minutes ("ghi rõ họ tên"),
+# shown in the forms (help text, placeholder), never printed as the minutes' or documents' content.
+ALL_ITEMS: tuple[Item, ...] = (
+    OPENING, NEWS, THINKING, REVIEW, STUDY, NEXT_TASKS, DISCUSSION, CONCLUSION,
+    RESIDENTIAL_EXTRA, AGENCY_EXTRA, THEMATIC_ITEM, *COMMITTEE_ITEMS,
+)  # fmt: skip
+HINTS: frozenset[str] = frozenset(item.details for item in ALL_ITEMS if item.details)
+
+
+def hint_for(item: Any) -> str:
+    """The template's guidance for an agenda item (by its section and title, else its section), translated."""
+    section, title = getattr(item, "section", ""), getattr(item, "title", "")
+    found = next((i for i in ALL_ITEMS if i.details and i.section == section and i.title == title), None)
+    found = found or next((i for i in ALL_ITEMS if i.details and i.section == section), None)
+    return gettext(found.details) if found else ""
+
+
+def content_of(details: str) -> str:
+    """What the user wrote in an agenda item's details: a template hint copied into them is left out."""
+    lines = [line for line in (details or "").splitlines() if line.strip() not in HINTS]
+    return "\n".join(lines).strip()

@@ -23,10 +23,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from chibo.core.text import sort_key
+from chibo.meetings.agenda_templates import content_of
 from chibo.meetings.models import (
     AttendanceStatus,
     Meeting,
     MeetingKind,
+    MeetingStatus,
     Resolution,
     Standing,
 )
@@ -37,6 +39,9 @@ from chibo.orgs.selectors import ancestors, versions_on
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 FONT = "Times New Roman"
+# On every page of the minutes and the resolution until the meeting is approved (the documents are
+# Vietnamese whatever the interface language).
+DRAFT_MARK = "DỰ THẢO"
 
 
 def nfc(text: str) -> str:
@@ -303,7 +308,7 @@ def resolution_document(resolution: Resolution) -> PartyDocument:
         blocks=blocks,
         signers=[_secretary_signer(meeting.org_id, day, meeting.chair)],
         recipients=recipients,
-        draft=not resolution.adopted,
+        draft=not resolution.adopted or meeting.status != MeetingStatus.APPROVED,
     ).normalised()
 
 
@@ -374,7 +379,8 @@ def minutes_document(meeting: Meeting) -> PartyDocument:
     blocks.append(Block("heading", _("II. NỘI DUNG")))
     for i, item in enumerate(meeting.agenda.prefetch_related("speeches"), start=1):
         blocks.append(Block("subheading", item.title.strip(), label=f"{i}."))
-        blocks += [Block("para", line.strip()) for line in item.details.splitlines() if line.strip()]
+        # Only what the user wrote: a template's hint ("ghi rõ họ tên") is guidance, not content.
+        blocks += [Block("para", line.strip()) for line in content_of(item.details).splitlines() if line.strip()]
         speeches = list(item.speeches.all())
         if speeches:
             blocks.append(Block("para", "", label=_("Ý kiến phát biểu:"), label_bold=False))
@@ -406,6 +412,7 @@ def minutes_document(meeting: Meeting) -> PartyDocument:
         subject=subject,
         blocks=blocks,
         signers=[Signer(_("THƯ KÝ"), _name(meeting.minute_taker).strip("…")), Signer(_("CHỦ TRÌ"), _name(meeting.chair).strip("…"))],
+        draft=meeting.status != MeetingStatus.APPROVED,
     ).normalised()
 
 
@@ -454,14 +461,19 @@ def _pdf(template: str, context: dict[str, Any]) -> bytes:
     return HTML(string=html, base_url=None).write_pdf()
 
 
+def _single_pdf(d: PartyDocument) -> bytes:
+    """One document; until its meeting is approved every page carries "DỰ THẢO" (a page margin box)."""
+    return _pdf("meetings/docs_document.html", {"documents": [d], "draft_pages": d.draft, "draft_mark": DRAFT_MARK})
+
+
 def minutes_pdf(meeting: Meeting) -> bytes:
     with translation.override("vi"):
-        return _pdf("meetings/docs_document.html", {"documents": [minutes_document(meeting)]})
+        return _single_pdf(minutes_document(meeting))
 
 
 def resolution_pdf(resolution: Resolution) -> bytes:
     with translation.override("vi"):
-        return _pdf("meetings/docs_document.html", {"documents": [resolution_document(resolution)]})
+        return _single_pdf(resolution_document(resolution))
 
 
 def book_pdf(org_id: int, year: int) -> bytes:
@@ -672,24 +684,36 @@ class _Docx:
             self.run(p, f"{code}", bold=True)
             self.run(p, f" ({day}): {title}")
 
+    def draft_mark(self) -> None:
+        """"DỰ THẢO" at the top right of every page: in the section's header and its first page's."""
+        section = self.doc.sections[0]
+        for header in (section.first_page_header, section.header):
+            p = header.add_paragraph()
+            p.alignment = 2  # type: ignore[assignment]  # right (WD_ALIGN_PARAGRAPH.RIGHT)
+            self.run(p, DRAFT_MARK, bold=True, size=13)
+
     def save(self) -> bytes:
         buf = io.BytesIO()
         self.doc.save(buf)
         return buf.getvalue()
 
 
+def _single_docx(d: PartyDocument) -> bytes:
+    w = _Docx()
+    if d.draft:
+        w.draft_mark()
+    w.document(d)
+    return w.save()
+
+
 def minutes_docx(meeting: Meeting) -> bytes:
     with translation.override("vi"):
-        w = _Docx()
-        w.document(minutes_document(meeting))
-        return w.save()
+        return _single_docx(minutes_document(meeting))
 
 
 def resolution_docx(resolution: Resolution) -> bytes:
     with translation.override("vi"):
-        w = _Docx()
-        w.document(resolution_document(resolution))
-        return w.save()
+        return _single_docx(resolution_document(resolution))
 
 
 def book_docx(org_id: int, year: int) -> bytes:

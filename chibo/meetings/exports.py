@@ -35,6 +35,9 @@ def figure_headers() -> list[str]:
         _("Chi bộ có cấp trên dự"),
         _("Tỷ lệ có cấp trên dự (%)"),
         _("Buổi thông báo muộn"),
+        _("Buổi có tài liệu bổ sung, sửa muộn"),
+        _("Buổi dời sớm hơn sau khi thông báo"),
+        _("Buổi dưới thời lượng tối thiểu"),
         _("Buổi đã đánh giá chất lượng"),
         _("Buổi đạt đủ 3 tiêu chí"),
         _("Tự đánh giá: Tốt"),
@@ -61,6 +64,9 @@ def figure_values(fig: Figures) -> list[int | float | None]:
         fig.cells_upper_attended,
         _num(fig.upper_coverage),
         fig.published_late,
+        fig.late_material,
+        fig.late_move,
+        fig.under_length,
         fig.quality_assessed,
         fig.quality_ok,
         *(fig.ratings.get(r, 0) for r in ("good", "fair", "average", "weak", "")),
@@ -88,7 +94,7 @@ def _stats_xlsx(*, stats: NodeStats, points: list[MonthPoint]) -> bytes:
 
     if stats.meetings is not None:
         ms = wb.create_sheet("Buoi sinh hoat")
-        ms.append([_("Ngày họp"), _("Loại"), _("Trạng thái"), _("Phải dự"), _("Có mặt"), _("Vắng có lý do"), _("Vắng không lý do"), _("Thông báo muộn"), _("Đạt đủ 3 tiêu chí"), _("Tự đánh giá")])
+        ms.append([_("Ngày họp"), _("Loại"), _("Trạng thái"), _("Phải dự"), _("Có mặt"), _("Vắng có lý do"), _("Vắng không lý do"), _("Thông báo muộn"), _("Tài liệu muộn"), _("Dời sớm hơn sau khi thông báo"), _("Dưới thời lượng tối thiểu"), _("Đạt đủ 3 tiêu chí"), _("Tự đánh giá")])
         for m in stats.meetings:
             quality = getattr(m, "quality", None)
             ms.append([
@@ -100,6 +106,9 @@ def _stats_xlsx(*, stats: NodeStats, points: list[MonthPoint]) -> bytes:
                 m.n_excused,  # type: ignore[attr-defined]
                 m.n_unexcused,  # type: ignore[attr-defined]
                 _("Có") if m.published_late else _("Không"),
+                _("Có") if m.late_material else _("Không"),
+                _("Có") if m.late_move else _("Không"),
+                _("Có") if m.under_length else _("Không"),
                 "" if quality is None else (_("Có") if quality.attendance_ok and quality.no_unexcused and quality.no_repeat_excused else _("Không")),
                 "" if quality is None else quality.get_secretary_rating_display() if quality.secretary_rating else "",
             ])  # fmt: skip

@@ -8,10 +8,13 @@
 - Quality (12-HD/BTCTW §3.1): attendance above 85%; no absence without reason; no member absent
   with reason more than 3 times in a row in a year. Exempted and temporarily transferred members
   are left out of the attendance rate.
+- Length (42-HD/BTCTW): at least 90 minutes, 120 for a regular meeting combined with a thematic
+  one (settings ``CHIBO_MEETING_MIN_MINUTES``, ``CHIBO_MEETING_MIN_MINUTES_COMBINED``).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -95,3 +98,18 @@ def quality(rows: Iterable[Row], *, excused_streaks: dict[int, int]) -> Quality:
         no_unexcused=not any(r.status == UNEXCUSED for r in rows if expected(r)),
         no_repeat_excused=all(n <= max_streak for n in excused_streaks.values()),
     )
+
+
+# Length (42-HD/BTCTW, HIGH): at least 90 minutes; 120 when the regular meeting is combined with a
+# thematic one. A shorter meeting is flagged, not refused.
+
+
+def min_minutes(kind: str) -> int:
+    if kind == "combined":
+        return int(getattr(settings, "CHIBO_MEETING_MIN_MINUTES_COMBINED", 120))
+    return int(getattr(settings, "CHIBO_MEETING_MIN_MINUTES", 90))
+
+
+def under_length(*, kind: str, opened_at: dt.datetime, closed_at: dt.datetime) -> bool:
+    """True when the meeting lasted less than its minimum (exactly the minimum is enough)."""
+    return closed_at - opened_at < dt.timedelta(minutes=min_minutes(kind))

@@ -12,10 +12,12 @@ from chibo.meetings import rules
 from chibo.meetings.models import (
     AgendaItem,
     Attendance,
+    CellTerm,
     Correction,
     Guest,
     Meeting,
     MeetingKind,
+    MeetingStatus,
     QualityAssessment,
     Resolution,
 )
@@ -145,6 +147,26 @@ def excused_streaks(meeting: Meeting) -> dict[int, int]:
                 break
             streaks[member_id] += 1
     return streaks
+
+
+def term_for(meeting: Meeting) -> CellTerm | None:
+    """The cell's recorded term covering the meeting's day (Vietnam date), or None."""
+    day = timezone.localtime(meeting.starts_at).date()
+    return CellTerm.objects.filter(org_id=meeting.org_id, starts_on__lte=day, ends_on__gt=day).order_by("-starts_on").first()
+
+
+def needs_term(meeting: Meeting) -> bool:
+    """True when an adoption would be refused for want of a term (warn on the meeting's pages first)."""
+    if meeting.status not in (MeetingStatus.PUBLISHED, MeetingStatus.OPEN, MeetingStatus.CLOSED):
+        return False
+    return term_for(meeting) is None
+
+
+def duration_minutes(meeting: Meeting) -> int | None:
+    """How long the meeting lasted, in whole minutes (None until it closed)."""
+    if meeting.opened_at is None or meeting.closed_at is None:
+        return None
+    return int((meeting.closed_at - meeting.opened_at).total_seconds() // 60)
 
 
 def quality_for(meeting: Meeting) -> QualityAssessment | None:

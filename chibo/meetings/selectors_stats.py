@@ -24,7 +24,12 @@ Definitions (domain.md §3):
 - **upper-level attendance coverage**: cells with an ``UpperAssignment`` for M marked
   ``attended`` / cells_expected. We choose *attended* (what happened); the number of cells with
   an assignment at all is given beside it as ``cells_upper_assigned``.
-- **published_late**: meetings of M (any status) with ``published_late`` set.
+- **published_late**: meetings of M (any status) with ``published_late`` set (documents published
+  less than 24 hours before the start); **late_material**: with ``late_material`` set (a material
+  added or changed after that point); **late_move**: with ``late_move`` set (moved earlier after
+  publishing). Each case counted on its own: a meeting may be in several.
+- **under_length**: meetings of M with ``under_length`` set (closed less than 90 minutes after
+  opening; 120 for a combined meeting: "dưới thời lượng tối thiểu").
 - **quality_ok**: ``QualityAssessment`` rows of the meetings of M with all three measured parts
   true (attendance_ok, no_unexcused, no_repeat_excused); ``quality_assessed`` counts all of them,
   ``ratings`` is the distribution of ``secretary_rating`` ("" = not rated).
@@ -138,6 +143,9 @@ class Figures:
     cells_upper_assigned: int = 0
     cells_upper_attended: int = 0
     published_late: int = 0
+    late_material: int = 0
+    late_move: int = 0
+    under_length: int = 0
     quality_assessed: int = 0
     quality_ok: int = 0
     ratings: dict[str, int] = field(default_factory=lambda: dict.fromkeys(RATINGS, 0))
@@ -145,7 +153,8 @@ class Figures:
     COUNTS = (
         "cells_expected", "cells_met", "meetings", "meetings_held", "expected", "present",
         "absent_excused", "absent_without_reason", "cells_thematic", "cells_upper_assigned",
-        "cells_upper_attended", "published_late", "quality_assessed", "quality_ok",
+        "cells_upper_attended", "published_late", "late_material", "late_move", "under_length",
+        "quality_assessed", "quality_ok",
     )  # fmt: skip
 
     @property
@@ -238,6 +247,9 @@ def branch_figures(*, path: str, month: dt.date, on: dt.date) -> dict[str, Figur
             meetings=Count("id"),
             meetings_held=Count("id", filter=held),
             published_late=Count("id", filter=Q(published_late=True)),
+            late_material=Count("id", filter=Q(late_material=True)),
+            late_move=Count("id", filter=Q(late_move=True)),
+            under_length=Count("id", filter=Q(under_length=True)),
             quality_assessed=Count("quality"),
             quality_ok=Count("quality", filter=all_parts),
             # Attendance, from the meetings' stored counts (Meeting.n_*).
@@ -250,7 +262,7 @@ def branch_figures(*, path: str, month: dt.date, on: dt.date) -> dict[str, Figur
     )
     for row in _rows(meetings):
         fig = out[row["branch"]]
-        for name in ("cells_met", "meetings", "meetings_held", "published_late", "quality_assessed", "quality_ok"):
+        for name in ("cells_met", "meetings", "meetings_held", "published_late", "late_material", "late_move", "under_length", "quality_assessed", "quality_ok"):
             setattr(fig, name, row[name])
         for name in ("expected", "present", "absent_excused", "absent_without_reason"):
             setattr(fig, name, row[name] or 0)

@@ -4,7 +4,11 @@ resolution and votes, closing, approval and lock, numbered corrections, quality.
 Rules (domain.md §3) are enforced here and counted by chibo.meetings.rules:
 - vote base and validity (Charter Art. 9.5; 24-QĐ/TW §9.3): rules.validity;
 - only members who may vote (rules.can_vote) vote; adopted when more than half of the base agrees;
-- resolutions numbered from 01 within the cell's term (36-HD/VPTW), "Số NN-NQ/CB";
+- resolutions numbered from 01 within the cell's recorded term (36-HD/VPTW), "Số NN-NQ/CB", when
+  adopted (a rejected draft takes no number); no term covering the meeting day, no adoption;
+- a meeting opens on its day or later, at its actual time; it closes at its actual time, never before
+  it opened; shorter than the minimum (rules.min_minutes) it is flagged ``under_length``;
+- a chi ủy meeting's list is the cell's committee (positions held on the meeting day);
 - minutes and resolution are locked once the chair and the minute-taker approved; after that only a
   numbered correction with its reason changes them;
 - quality (12-HD/BTCTW §3.1): rules.quality, computed when the meeting closes.
@@ -36,10 +40,10 @@ from chibo.meetings.models import (
     AgendaItem,
     Attendance,
     AttendanceStatus,
-    CellTerm,
     Correction,
     Guest,
     Meeting,
+    MeetingKind,
     MeetingStatus,
     QualityAssessment,
     Resolution,
@@ -50,13 +54,12 @@ from chibo.meetings.models import (
     Vote,
     VoteChoice,
 )
-from chibo.members.models import Membership, StatusPeriod
+from chibo.members.models import Membership, Position, PositionKind, StatusPeriod
 from chibo.orgs.models import Organisation
 
 # Standings recorded on the attendance list: official, probationary, exempted, temporarily out.
 # Departed members (transferred out, deceased, removed) are not on it.
 LISTED_STANDINGS = ("official", "probationary", "exempted", "temp_out")
-TERM_YEARS = 5  # guessed default when a cell has no term covering the meeting date
 
 
 def _locked(meeting: Meeting) -> None:
@@ -88,15 +91,62 @@ def _new_code() -> str:
 # Opening ----------------------------------------------------------------------------------------
 
 
+def meeting_day(meeting: Meeting) -> dt.date:
+    """The meeting's day in Vietnam (the date of ``starts_at`` in Asia/Ho_Chi_Minh)."""
+    return timezone.localtime(meeting.starts_at).date()
+
+
+def _hm(value: dt.datetime) -> str:
+    return f"{timezone.localtime(value):%H:%M %d/%m/%Y}"
+
+
+def _actual_time(meeting: Meeting, at: dt.datetime | None, *, what: str) -> dt.datetime:
+    """The actual time of the opening or closing: now by default; never in the future, never
+    before the meeting's day."""
+    now = timezone.now()
+    if at is None:
+        return now
+    if at > now:
+        raise ChiboError(_("Giờ %(what)s (%(at)s) chưa tới; hãy ghi giờ thực tế.") % {"what": what, "at": _hm(at)}, field="time")
+    if timezone.localtime(at).date() < meeting_day(meeting):
+        raise ChiboError(
+            _("Giờ %(what)s (%(at)s) trước ngày họp %(day)s.") % {"what": what, "at": _hm(at), "day": f"{meeting_day(meeting):%d/%m/%Y}"},
+            field="date",
+        )
+    return at
+
+
+def listed_member_ids(meeting: Meeting) -> list[int]:
+    """Who is on the meeting's attendance list: the cell's members on the meeting day; for a chi ủy
+    meeting, only those of them holding a committee position in the cell that day (secretary,
+    deputy secretary, committee member)."""
+    day = meeting_day(meeting)
+    members = Membership.objects.filter(org_id=meeting.org_id, valid_from__lte=day, valid_to__gt=day)
+    if meeting.kind == MeetingKind.COMMITTEE:
+        committee = Position.objects.filter(
+            org_id=meeting.org_id, kind__in=PositionKind.values, valid_from__lte=day, valid_to__gt=day
+        ).values("member_id")
+        members = members.filter(member_id__in=committee)
+    return list(members.values_list("member_id", flat=True).distinct())
+
+
 @transaction.atomic
-def meeting_open(*, actor: Any, meeting: Meeting) -> Meeting:
-    """published → open: one attendance row per member of the cell on the meeting day."""
+def meeting_open(*, actor: Any, meeting: Meeting, at: dt.datetime | None = None) -> Meeting:
+    """published → open, at the actual time ``at`` (default now), not before the meeting's day.
+
+    One attendance row per member of the cell on the meeting day (of the chi ủy for a committee meeting).
+    A meeting held earlier than planned is moved first (services_prep.meeting_move, audited).
+    """
     meeting = _fresh(meeting)
     _require(meeting, MeetingStatus.PUBLISHED)
-    day = timezone.localtime(meeting.starts_at).date()
-    member_ids = list(
-        Membership.objects.filter(org_id=meeting.org_id, valid_from__lte=day, valid_to__gt=day).values_list("member_id", flat=True)
-    )
+    day = meeting_day(meeting)
+    if today() < day:
+        raise ChiboError(
+            _("Chưa đến ngày họp (%(day)s): không khai mạc trước ngày họp. Nếu chi bộ họp sớm hơn, hãy dời lịch họp "
+              "sang ngày hôm nay trước (nút “Dời lịch” trên trang cuộc họp), rồi khai mạc.") % {"day": f"{day:%d/%m/%Y}"}
+        )
+    opened_at = _actual_time(meeting, at, what=_("khai mạc"))
+    member_ids = listed_member_ids(meeting)
     standing = dict(
         StatusPeriod.objects.filter(member_id__in=member_ids, valid_from__lte=day, valid_to__gt=day).values_list("member_id", "status")
     )
@@ -110,13 +160,13 @@ def meeting_open(*, actor: Any, meeting: Meeting) -> Meeting:
     refresh_attendance_counts(meeting_ids=[meeting.pk])
     before = audit.snapshot(meeting, ["status"])
     meeting.status = MeetingStatus.OPEN
-    meeting.opened_at = timezone.now()
+    meeting.opened_at = opened_at
     if not meeting.checkin_code:
         meeting.checkin_code = _new_code()
     meeting.save(update_fields=["status", "opened_at", "checkin_code"])
     audit.record(
         actor=actor, verb="meeting.open", obj=meeting, summary=_("Khai mạc cuộc họp, lập danh sách điểm danh %(n)s đảng viên.") % {"n": len(rows) + len(existing)},
-        before=before, after={"status": meeting.status, "attendance_rows": len(rows) + len(existing)},
+        before=before, after={"status": meeting.status, "opened_at": opened_at, "attendance_rows": len(rows) + len(existing)},
     )
     return meeting
 
@@ -512,20 +562,38 @@ def conclusion_set(*, actor: Any, meeting: Meeting, item_id: int, text: str) -> 
 
 
 @transaction.atomic
-def meeting_close(*, actor: Any, meeting: Meeting) -> Meeting:
-    """open → closed; everyone on the list must have been marked; the quality is assessed."""
+def meeting_close(*, actor: Any, meeting: Meeting, at: dt.datetime | None = None) -> Meeting:
+    """open → closed at the actual time ``at`` (default now), never before the opening.
+
+    Everyone on the list must have been marked; the quality is assessed. A meeting shorter than
+    its minimum (rules.min_minutes) is closed all the same and flagged ``under_length``.
+    """
     meeting = _fresh(meeting)
     _require(meeting, MeetingStatus.OPEN)
+    closed_at = _actual_time(meeting, at, what=_("bế mạc"))
+    opened_at = meeting.opened_at or closed_at
+    if closed_at < opened_at:
+        raise ChiboError(
+            _("Giờ bế mạc (%(end)s) không được trước giờ khai mạc (%(start)s).") % {"end": _hm(closed_at), "start": _hm(opened_at)},
+            field="time",
+        )
     missing = Attendance.objects.filter(meeting=meeting, status="").exclude(standing="temp_out").count()
     if missing:
         raise ChiboError(_("Còn %(n)s đảng viên chưa điểm danh; hãy điểm danh đủ trước khi bế mạc.") % {"n": missing})
     meeting.status = MeetingStatus.CLOSED
-    meeting.closed_at = timezone.now()
-    meeting.save(update_fields=["status", "closed_at"])
+    meeting.opened_at = opened_at
+    meeting.closed_at = closed_at
+    meeting.under_length = rules.under_length(kind=meeting.kind, opened_at=opened_at, closed_at=closed_at)
+    meeting.save(update_fields=["status", "opened_at", "closed_at", "under_length"])
     quality = _assess(meeting)
+    minutes = int((closed_at - opened_at).total_seconds() // 60)
+    summary = _("Bế mạc cuộc họp.")
+    if meeting.under_length:
+        summary = _("Bế mạc cuộc họp sau %(n)s phút, dưới thời lượng tối thiểu %(min)s phút.") % {"n": minutes, "min": rules.min_minutes(meeting.kind)}
     audit.record(
-        actor=actor, verb="meeting.close", obj=meeting, summary=_("Bế mạc cuộc họp."),
-        before={"status": MeetingStatus.OPEN}, after={"status": meeting.status, "attendance_rate": quality.attendance_rate},
+        actor=actor, verb="meeting.close", obj=meeting, summary=summary,
+        before={"status": MeetingStatus.OPEN},
+        after={"status": meeting.status, "closed_at": closed_at, "minutes": minutes, "under_length": meeting.under_length, "attendance_rate": quality.attendance_rate},
     )
     return meeting
 
@@ -533,24 +601,14 @@ def meeting_close(*, actor: Any, meeting: Meeting) -> Meeting:
 # Resolution -------------------------------------------------------------------------------------
 
 
-def _term_for(meeting: Meeting) -> CellTerm:
-    """The cell's term containing the meeting date; if none, a guessed 5-year term from 1 January.
+term_for = sel.term_for
 
-    Called with the cell row locked, so two first resolutions cannot create two terms.
-    """
-    day = timezone.localtime(meeting.starts_at).date()
-    term = CellTerm.objects.filter(org_id=meeting.org_id, starts_on__lte=day, ends_on__gt=day).order_by("-starts_on").first()
-    if term is not None:
-        return term
-    start = dt.date(day.year, 1, 1)
-    previous_end = CellTerm.objects.filter(org_id=meeting.org_id, ends_on__lte=day).aggregate(m=Max("ends_on"))["m"]
-    if previous_end and previous_end > start:
-        start = previous_end
-    end = dt.date(start.year + TERM_YEARS, 1, 1)
-    following = CellTerm.objects.filter(org_id=meeting.org_id, starts_on__gt=day).order_by("starts_on").first()
-    if following is not None and following.starts_on < end:
-        end = following.starts_on
-    return CellTerm.objects.create(org_id=meeting.org_id, name=f"{start.year}–{end.year}", starts_on=start, ends_on=end)
+
+def no_term_message(meeting: Meeting) -> str:
+    return _(
+        "Chi bộ chưa ghi nhiệm kỳ nào bao gồm ngày họp %(day)s, nên chưa cấp được số nghị quyết. "
+        "Hãy ghi nhiệm kỳ của chi bộ trước (trang “Nhiệm kỳ” của chi bộ), rồi biểu quyết lại."
+    ) % {"day": f"{meeting_day(meeting):%d/%m/%Y}"}
 
 
 def _clean_items(items: list[str]) -> list[str]:
@@ -562,7 +620,7 @@ def _clean_items(items: list[str]) -> list[str]:
 
 @transaction.atomic
 def resolution_save(*, actor: Any, meeting: Meeting, title: str, preamble: str = "", items: list[str]) -> Resolution:
-    """Create or edit the meeting's resolution. A new one takes the next number of the cell's term."""
+    """Create or edit the meeting's draft resolution. It gets its number only when adopted (votes_record)."""
     meeting = _fresh(meeting)
     _require(meeting, MeetingStatus.OPEN, MeetingStatus.CLOSED)
     title = (title or "").strip()
@@ -571,10 +629,7 @@ def resolution_save(*, actor: Any, meeting: Meeting, title: str, preamble: str =
     texts = _clean_items(items)
     resolution = Resolution.objects.select_for_update().filter(meeting=meeting).first()
     if resolution is None:
-        Organisation.objects.select_for_update().get(pk=meeting.org_id)  # one numbering at a time per cell
-        term = _term_for(meeting)
-        number = (Resolution.objects.filter(term=term).aggregate(m=Max("number"))["m"] or 0) + 1
-        resolution = Resolution.objects.create(meeting=meeting, term=term, number=number, title=title[:300], preamble=(preamble or "").strip())
+        resolution = Resolution.objects.create(meeting=meeting, title=title[:300], preamble=(preamble or "").strip())
         before: dict[str, Any] = {}
         verb = "resolution.create"
     else:
@@ -620,7 +675,13 @@ def votes_record(*, actor: Any, meeting: Meeting, votes: dict[int, str]) -> Reso
             _("Cuộc họp chưa đủ điều kiện biểu quyết: %(present)s/%(base)s có mặt, cần ít nhất %(needed)s.")
             % {"present": validity.present_in_base, "base": validity.base, "needed": validity.needed}
         )
-    before = {"agree": resolution.votes_agree, "disagree": resolution.votes_disagree, "abstain": resolution.votes_abstain, "adopted": resolution.adopted}
+    before = {"agree": resolution.votes_agree, "disagree": resolution.votes_disagree, "abstain": resolution.votes_abstain, "adopted": resolution.adopted, "number": resolution.number}
+    agree = sum(1 for v in votes.values() if v == VoteChoice.AGREE)
+    adopted = rules.adopted(agree=agree, base=validity.base)
+    if adopted and resolution.number is None:
+        _number(meeting, resolution)
+    elif not adopted and resolution.number is not None:
+        _unnumber(resolution)
     Vote.objects.filter(resolution=resolution).delete()
     Vote.objects.bulk_create([Vote(resolution=resolution, member_id=m, choice=c) for m, c in votes.items()])
     counts = {c: sum(1 for v in votes.values() if v == c) for c in VoteChoice.values}
@@ -628,15 +689,36 @@ def votes_record(*, actor: Any, meeting: Meeting, votes: dict[int, str]) -> Reso
     resolution.votes_disagree = counts[VoteChoice.DISAGREE]
     resolution.votes_abstain = counts[VoteChoice.ABSTAIN]
     resolution.vote_base = validity.base
-    resolution.adopted = rules.adopted(agree=resolution.votes_agree, base=validity.base)
-    resolution.save(update_fields=["votes_agree", "votes_disagree", "votes_abstain", "vote_base", "adopted"])
+    resolution.adopted = adopted
+    resolution.save(update_fields=["votes_agree", "votes_disagree", "votes_abstain", "vote_base", "adopted", "term", "number"])
     audit.record(
         actor=actor, verb="resolution.vote", obj=meeting,
         summary=_("Biểu quyết nghị quyết %(code)s: %(agree)s/%(base)s tán thành") % {"code": resolution.code, "agree": resolution.votes_agree, "base": resolution.vote_base},
         before=before,
-        after={"agree": resolution.votes_agree, "disagree": resolution.votes_disagree, "abstain": resolution.votes_abstain, "base": resolution.vote_base, "adopted": resolution.adopted, "votes": {str(k): v for k, v in votes.items()}},
+        after={"agree": resolution.votes_agree, "disagree": resolution.votes_disagree, "abstain": resolution.votes_abstain, "base": resolution.vote_base, "adopted": resolution.adopted, "number": resolution.number, "votes": {str(k): v for k, v in votes.items()}},
     )
     return resolution
+
+
+def _number(meeting: Meeting, resolution: Resolution) -> None:
+    """The next number of the cell's term covering the meeting day ("Số NN-NQ/CB", 36-HD/VPTW: from
+    01 within each term), under a lock on the cell's row so two adoptions never take the same one."""
+    Organisation.objects.select_for_update().get(pk=meeting.org_id)
+    term = term_for(meeting)
+    if term is None:
+        raise ChiboError(no_term_message(meeting), field="term")
+    resolution.term = term
+    resolution.number = (Resolution.objects.filter(term=term).aggregate(m=Max("number"))["m"] or 0) + 1
+
+
+def _unnumber(resolution: Resolution) -> None:
+    """A re-entered tally that no longer adopts: the number goes back when it is the term's last
+    (nothing numbered after it, so no gap); otherwise it stays, as the book already shows it."""
+    Organisation.objects.select_for_update().get(pk=resolution.meeting.org_id)
+    last = Resolution.objects.filter(term_id=resolution.term_id).aggregate(m=Max("number"))["m"]
+    if last == resolution.number:
+        resolution.term = None
+        resolution.number = None
 
 
 # Approval, lock, corrections --------------------------------------------------------------------

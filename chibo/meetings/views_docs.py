@@ -1,6 +1,7 @@
 """Downloads of a meeting's minutes and resolution, and a cell's yearly resolution book (PDF, DOCX).
 
-Whoever may view the meeting (meeting_or_404, Action.VIEW_ORG) may download its documents;
+Whoever may view the meeting (meeting_or_404, Action.VIEW_ORG) may download its documents, once the
+meeting is open (before, they do not exist: 404); until it is approved they carry "DỰ THẢO";
 the book needs VIEW_ORG on the cell, and an organisation that never was a cell has no book.
 Anything else answers 404.
 """
@@ -19,7 +20,7 @@ from chibo.core.access import Action, policy_for, today
 from chibo.core.text import fold
 from chibo.meetings import documents
 from chibo.meetings.access import meeting_or_404
-from chibo.meetings.models import Meeting, Resolution
+from chibo.meetings.models import Meeting, MeetingStatus, Resolution
 from chibo.orgs.models import CELL_KINDS, Organisation, OrgVersion
 
 
@@ -42,7 +43,11 @@ def _cell_slug(org_id: int) -> str:
 
 
 def _meeting(request: HttpRequest, meeting_id: int) -> Meeting:
-    return meeting_or_404(policy_for(request), meeting_id, Action.VIEW_ORG)
+    """The meeting, once it is open: before that there are no minutes and no resolution (404)."""
+    meeting = meeting_or_404(policy_for(request), meeting_id, Action.VIEW_ORG)
+    if meeting.status in (MeetingStatus.DRAFT, MeetingStatus.PUBLISHED):
+        raise Http404
+    return meeting
 
 
 def _resolution(meeting: Meeting) -> Resolution:
@@ -59,7 +64,8 @@ def _minutes_name(meeting: Meeting, ext: str) -> str:
 
 def _resolution_name(resolution: Resolution, ext: str) -> str:
     day = timezone.localtime(resolution.meeting.starts_at).date()
-    return f"nghi-quyet-{resolution.number:02d}-{_cell_slug(resolution.meeting.org_id)}-{day:%Y-%m-%d}.{ext}"
+    number = f"{resolution.number:02d}" if resolution.number else "du-thao"
+    return f"nghi-quyet-{number}-{_cell_slug(resolution.meeting.org_id)}-{day:%Y-%m-%d}.{ext}"
 
 
 @login_required

@@ -8,7 +8,6 @@ Reading needs VIEW_ORG on the cell (members of the cell included); writing needs
 from __future__ import annotations
 
 import json
-import uuid
 from typing import Any
 
 from django.contrib import messages
@@ -21,11 +20,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chibo.core.access import Action, policy_for
-from chibo.core.errors import ChiboError
+from chibo.core.forms import run_service, status_for
+from chibo.meetings import forms_record as forms
+from chibo.meetings import rules
 from chibo.meetings import selectors_record as sel
 from chibo.meetings import services_record as services
 from chibo.meetings.access import meeting_or_404
-from chibo.meetings.models import AttendanceStatus, Meeting, MeetingStatus, SelfRating, VoteChoice
+from chibo.meetings.models import AgendaItem, AttendanceStatus, Meeting, MeetingStatus, VoteChoice
 from chibo.orgs.models import OrgVersion
 
 EDITABLE = (MeetingStatus.OPEN, MeetingStatus.CLOSED)
@@ -43,18 +44,6 @@ def _cell_name(meeting: Meeting) -> str:
     """The cell's name for the page header (the Organisation row itself only carries a code)."""
     version = OrgVersion.objects.filter(org_id=meeting.org_id).order_by("-valid_from").first()
     return version.name if version else ""
-
-
-def _int(value: Any) -> int | None:
-    value = str(value or "").strip()
-    return int(value) if value.isdigit() else None
-
-
-def _uuid(value: Any) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(str(value)) if value else None
-    except ValueError:
-        return None
 
 
 def _qr_svg(url: str) -> str:
@@ -93,17 +82,31 @@ def attendance(request: HttpRequest, meeting_id: int) -> HttpResponse:
     return render(request, "meetings/record_attendance.html", _attendance_context(request, meeting))
 
 
+def _time_or_page(request: HttpRequest, meeting: Meeting, form: forms.ActualTimeForm, op: str) -> HttpResponse:
+    """A refused opening or closing: with the time form (from the minutes page), the page again with
+    the errors under their fields; from the attendance page's button, a message there."""
+    if "time" in request.POST or "date" in request.POST:
+        return _minutes_page(request, meeting, time_form=form, time_op=op)
+    messages.error(request, _first_error(form))
+    return redirect("meetings:attendance", meeting.pk)
+
+
 @login_required
 @require_POST
 def open_meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = _editor(request, meeting_id)
-    try:
-        services.meeting_open(actor=request.user, meeting=meeting)
-    except ChiboError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Đã khai mạc cuộc họp. Hãy điểm danh."))
+    form = forms.ActualTimeForm(request.POST, meeting=meeting)
+    if not form.is_valid() or run_service(form, lambda: services.meeting_open(actor=request.user, meeting=meeting, at=form.at)) is None:
+        return _time_or_page(request, meeting, form, "open")
+    messages.success(request, _("Đã khai mạc cuộc họp. Hãy điểm danh."))
     return redirect("meetings:attendance", meeting.pk)
+
+
+def _first_error(form: Any) -> str:
+    for errors in (form.non_field_errors(), *form.errors.values()):
+        for error in errors:
+            return str(error)
+    return ""
 
 
 @login_required
@@ -111,21 +114,20 @@ def open_meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
 def mark(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """One tap. With HTMX: the row and the validity box come back; without: back to the list."""
     meeting = _editor(request, meeting_id)
-    member_id = _int(request.POST.get("member")) or 0
-    error = ""
-    try:
-        services.attendance_mark(
-            actor=request.user, meeting=meeting, member_id=member_id, status=request.POST.get("status", ""),
-            reason=request.POST.get("reason", ""), client_id=_uuid(request.POST.get("client_id")),
-            at=services._parse_at(request.POST.get("at")),
-        )
-    except ChiboError as exc:
-        error = exc.message
+    form = forms.MarkForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        run_service(form, lambda: services.attendance_mark(
+            actor=request.user, meeting=meeting, member_id=data["member"], status=data["status"], reason=data["reason"],
+            client_id=data["client_id"], at=data["at"],
+        ))  # fmt: skip
+    error = _first_error(form)
+    member_id = form.cleaned_data.get("member") if hasattr(form, "cleaned_data") else None
     meeting.refresh_from_db()
     if request.headers.get("HX-Request"):
         row = next((r for r in sel.attendance_list(meeting) if r.member_id == member_id), None)
         if row is None:
-            return HttpResponse(f'<p class="errorbox" role="alert">{error}</p>', status=200)
+            return render(request, "meetings/record_error.html", {"error": error})
         context = {**_attendance_context(request, meeting), "row": row, "row_error": error, "oob": True}
         return render(request, "meetings/record_att_row.html", context)
     if error:
@@ -137,13 +139,18 @@ def mark(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @require_POST
 def guests(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = _editor(request, meeting_id)
-    try:
-        if request.POST.get("remove"):
-            services.guest_remove(actor=request.user, meeting=meeting, guest_id=_int(request.POST.get("remove")) or 0)
-        else:
-            services.guest_add(actor=request.user, meeting=meeting, name=request.POST.get("name", ""), title=request.POST.get("title", ""))
-    except ChiboError as exc:
-        messages.error(request, exc.message)
+    form: Any
+    if "remove" in request.POST:
+        form = forms.GuestRemoveForm(request.POST)
+        if form.is_valid():
+            run_service(form, lambda: services.guest_remove(actor=request.user, meeting=meeting, guest_id=form.cleaned_data["remove"]))
+    else:
+        form = forms.GuestForm(request.POST)
+        if form.is_valid():
+            run_service(form, lambda: services.guest_add(actor=request.user, meeting=meeting, name=form.cleaned_data["name"], title=form.cleaned_data["title"]))
+    error = _first_error(form)
+    if error:
+        messages.error(request, error)
     return redirect("meetings:attendance", meeting.pk)
 
 
@@ -156,16 +163,18 @@ def checkin(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """
     policy = policy_for(request)
     error = ""
-    code = request.POST.get("code") or request.GET.get("code", "")
+    code = str(request.GET.get("code", ""))[:8]
     if request.method == "POST":
-        try:
-            services.self_checkin(actor=request.user, meeting=meeting_id, code=code, client_id=_uuid(request.POST.get("client_id")), policy=policy)
-        except ChiboError as exc:
-            error = exc.message
-        else:
-            # No flash message: the page itself says "checked in", and the hot path of a meeting
-            # day writes nothing to the session.
-            return redirect("meetings:checkin", meeting_id)
+        form = forms.CheckinForm(request.POST)
+        if form.is_valid():
+            code = form.cleaned_data["code"]
+            done = run_service(form, lambda: services.self_checkin(
+                actor=request.user, meeting=meeting_id, code=code, client_id=form.cleaned_data["client_id"], policy=policy))  # fmt: skip
+            if done is not None:
+                # No flash message: the page itself says "checked in", and the hot path of a meeting
+                # day writes nothing to the session.
+                return redirect("meetings:checkin", meeting_id)
+        error = _first_error(form)
     meeting = meeting_or_404(policy, meeting_id)
     context = {"meeting": meeting, "cell_name": _cell_name(meeting), "own": sel.own_attendance(meeting, policy.member_id), "code": code[:8], "error": error}
     return render(request, "meetings/record_checkin.html", context, status=400 if error else 200)
@@ -174,7 +183,11 @@ def checkin(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def sync(request: HttpRequest) -> HttpResponse:
-    """Queued offline taps: a JSON list of {client_id, meeting, member, status, reason, at[, code]}."""
+    """Queued offline taps: a JSON list of {client_id, meeting, member, status, reason, at[, code]}.
+
+    Each item is checked with ``SyncItemForm`` first: any malformed item answers 400 with a message
+    (naming the item) and nothing is applied; well-formed taps are then applied one by one.
+    """
     try:
         items = json.loads(request.body.decode("utf-8") or "[]")
     except (UnicodeDecodeError, ValueError):
@@ -183,61 +196,122 @@ def sync(request: HttpRequest) -> HttpResponse:
         items = items.get("items", [])
     if not isinstance(items, list):
         return JsonResponse({"error": _("Dữ liệu đồng bộ không hợp lệ.")}, status=400)
+    if len(items) > 500:
+        return JsonResponse({"error": _("Mỗi lần đồng bộ tối đa 500 lượt điểm danh.")}, status=400)
+    for index, raw in enumerate(items, start=1):
+        form = forms.sync_item_form(raw)
+        if form is None or not form.is_valid():
+            fields = {} if form is None else {name: [str(e) for e in errors] for name, errors in form.errors.items()}
+            return JsonResponse(
+                {"error": _("Lượt điểm danh thứ %(n)s không hợp lệ; không lượt nào được ghi.") % {"n": index}, "item": index, "fields": fields},
+                status=400,
+            )
     return JsonResponse({"results": services.sync_taps(actor=request.user, items=items)})
 
 
 # Minutes ----------------------------------------------------------------------------------------
 
 
-@login_required
-def minutes(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    policy = policy_for(request)
-    meeting = meeting_or_404(policy, meeting_id)
-    error = ""
-    if request.method == "POST":
-        meeting = _editor(request, meeting_id)
-        op = request.POST.get("op", "")
-        try:
-            if op == "roles":
-                services.minutes_roles(actor=request.user, meeting=meeting, chair_id=_int(request.POST.get("chair")), minute_taker_id=_int(request.POST.get("minute_taker")))
-            elif op == "speech":
-                services.speech_add(
-                    actor=request.user, meeting=meeting, item_id=_int(request.POST.get("item")) or 0, text=request.POST.get("text", ""),
-                    member_id=_int(request.POST.get("member")), speaker_name=request.POST.get("speaker_name", ""),
-                )
-            elif op == "speech_remove":
-                services.speech_remove(actor=request.user, meeting=meeting, speech_id=_int(request.POST.get("speech")) or 0)
-            elif op == "conclusion":
-                services.conclusion_set(actor=request.user, meeting=meeting, item_id=_int(request.POST.get("item")) or 0, text=request.POST.get("text", ""))
-            else:
-                raise ChiboError(_("Thao tác không hợp lệ."))
-        except ChiboError as exc:
-            error = exc.message
-        else:
-            messages.success(request, _("Đã lưu biên bản."))
-            return redirect("meetings:minutes", meeting.pk)
-        meeting.refresh_from_db()
-    context = {
+def _minutes_page(
+    request: HttpRequest, meeting: Meeting, *, bound: Any = None, time_form: forms.ActualTimeForm | None = None, time_op: str = "",
+) -> HttpResponse:
+    """The minutes page; ``bound`` is a submitted minutes form with errors, ``time_form`` a refused
+    opening or closing (``time_op``): each shown where it was typed, errors under its fields."""
+    meeting.refresh_from_db()
+    can_edit = _can_edit(request, meeting) and meeting.status in EDITABLE
+    context: dict[str, Any] = {
         "meeting": meeting,
         "cell_name": _cell_name(meeting),
-        "can_edit": _can_edit(request, meeting) and meeting.status in EDITABLE,
-        "can_approve": {r: services.can_approve(actor=request.user, meeting=meeting, as_role=r) for r in services.APPROVE_ROLES},
-        "error": error,
-        **sel.minutes(meeting),
+        "can_edit": can_edit,
+        "can_manage": _can_edit(request, meeting),
+        "under_length_minutes": rules.min_minutes(meeting.kind),
     }
-    return render(request, "meetings/record_minutes.html", context, status=400 if error else 200)
+    if meeting.status in (MeetingStatus.DRAFT, MeetingStatus.PUBLISHED):
+        # No minutes before the meeting opens; the secretary may open it here at its actual time.
+        context["open_form"] = time_form if time_op == "open" and time_form else forms.ActualTimeForm(meeting=meeting, auto_id="open_%s")
+        return render(request, "meetings/record_minutes.html", context, status=status_for(time_form) if time_form else 200)
+    data = sel.minutes(meeting)
+    rows = data["att"].rows
+    bound_op = bound.data.get("op") if bound is not None else ""
+    bound_item = bound.cleaned_data.get("item") if bound is not None and hasattr(bound, "cleaned_data") else None
+    if can_edit:
+        context["roles_form"] = bound if bound_op == "roles" else forms.RolesForm(
+            rows=rows, initial={"chair": meeting.chair_id, "minute_taker": meeting.minute_taker_id}, auto_id="%s")
+        item_forms = []
+        for item in data["agenda"]:
+            mine = bound_item == item.pk
+            speech = bound if mine and bound_op == "speech" else forms.SpeechForm(rows=rows, initial={"item": item.pk}, auto_id=f"id_%s_{item.pk}")
+            conclusion = bound if mine and bound_op == "conclusion" else forms.ConclusionForm(
+                item=item, initial={"item": item.pk, "text": item.conclusion}, auto_id=f"cc_%s_{item.pk}")
+            item_forms.append((item, speech, conclusion))
+        context["item_forms"] = item_forms
+        shown_in_place = bound_op == "roles" or (bound_op in ("speech", "conclusion") and bound_item in {i.pk for i in data["agenda"]})
+        if bound is not None and not shown_in_place:
+            context["error"] = _first_error(bound)
+    elif bound is not None:
+        context["error"] = _first_error(bound)
+    if meeting.status == MeetingStatus.OPEN and _can_edit(request, meeting):
+        context["close_form"] = time_form if time_op == "close" and time_form else forms.ActualTimeForm(meeting=meeting, auto_id="close_%s")
+    context.update(
+        can_approve={r: services.can_approve(actor=request.user, meeting=meeting, as_role=r) for r in services.APPROVE_ROLES},
+        **data,
+    )
+    status = status_for(bound) if bound is not None else status_for(time_form) if time_form is not None else 200
+    return render(request, "meetings/record_minutes.html", context, status=status)
+
+
+@login_required
+def minutes(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = meeting_or_404(policy_for(request), meeting_id)
+    if request.method != "POST":
+        return _minutes_page(request, meeting)
+    meeting = _editor(request, meeting_id)
+    rows = sel.attendance_list(meeting)
+    op_form = forms.OpForm(request.POST)
+    op = op_form.cleaned_data["op"] if op_form.is_valid() else ""
+    form_class = forms.MINUTES_FORMS.get(op)
+    if form_class is None:
+        form: Any = forms.SpeechRemoveForm(request.POST)
+        form.is_valid()
+        form.add_error(None, _("Thao tác không hợp lệ."))
+        return _minutes_page(request, meeting, bound=form)
+    item_id = forms.item_of(request.POST)
+    if form_class is forms.RolesForm:
+        form = form_class(request.POST, rows=rows, auto_id="%s")
+    elif form_class is forms.SpeechForm:
+        form = form_class(request.POST, rows=rows, auto_id=f"id_%s_{item_id}")
+    elif form_class is forms.ConclusionForm:
+        form = form_class(request.POST, item=AgendaItem.objects.filter(meeting=meeting, pk=item_id or 0).first(), auto_id=f"cc_%s_{item_id}")
+    else:
+        form = form_class(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        calls = {
+            "roles": lambda: services.minutes_roles(actor=request.user, meeting=meeting, chair_id=data["chair"], minute_taker_id=data["minute_taker"]),
+            "speech": lambda: services.speech_add(
+                actor=request.user, meeting=meeting, item_id=data["item"], text=data["text"], member_id=data["member"], speaker_name=data["speaker_name"]),
+            "speech_remove": lambda: services.speech_remove(actor=request.user, meeting=meeting, speech_id=data["speech"]),
+            "conclusion": lambda: services.conclusion_set(actor=request.user, meeting=meeting, item_id=data["item"], text=data["text"]),
+        }  # fmt: skip
+        done = run_service(form, calls[op])
+        if done is not None or (op == "speech_remove" and not form.errors):
+            messages.success(request, _("Đã lưu biên bản."))
+            return redirect("meetings:minutes", meeting.pk)
+    return _minutes_page(request, meeting, bound=form)
 
 
 @login_required
 @require_POST
 def close(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = _editor(request, meeting_id)
-    try:
-        services.meeting_close(actor=request.user, meeting=meeting)
-    except ChiboError as exc:
-        messages.error(request, exc.message)
-        return redirect("meetings:attendance", meeting.pk)
-    messages.success(request, _("Đã bế mạc cuộc họp."))
+    form = forms.ActualTimeForm(request.POST, meeting=meeting)
+    if not form.is_valid() or run_service(form, lambda: services.meeting_close(actor=request.user, meeting=meeting, at=form.at)) is None:
+        return _time_or_page(request, meeting, form, "close")
+    meeting.refresh_from_db()
+    if meeting.under_length:
+        messages.warning(request, _("Đã bế mạc cuộc họp. Cuộc họp dưới thời lượng tối thiểu (%(n)s phút) và được ghi nhận như vậy.") % {"n": rules.min_minutes(meeting.kind)})
+    else:
+        messages.success(request, _("Đã bế mạc cuộc họp."))
     return redirect("meetings:minutes", meeting.pk)
 
 
@@ -245,12 +319,11 @@ def close(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @require_POST
 def approve(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = meeting_or_404(policy_for(request), meeting_id)
-    try:
-        services.meeting_approve(actor=request.user, meeting=meeting, as_role=request.POST.get("as_role", ""))
-    except ChiboError as exc:
-        messages.error(request, exc.message)
-    else:
+    form = forms.ApproveForm(request.POST)
+    if form.is_valid() and run_service(form, lambda: services.meeting_approve(actor=request.user, meeting=meeting, as_role=form.cleaned_data["as_role"])) is not None:
         messages.success(request, _("Đã duyệt."))
+    else:
+        messages.error(request, _first_error(form))
     return redirect("meetings:minutes", meeting.pk)
 
 
@@ -260,38 +333,34 @@ def approve(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @login_required
 def resolution(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = meeting_or_404(policy_for(request), meeting_id)
-    error = ""
     current = sel.resolution_for(meeting)
-    form: dict[str, Any] = {
-        "title": current.title if current else "",
-        "preamble": current.preamble if current else "",
-        "items": "\n".join(i.text for i in current.items.all()) if current else "",
-    }
     if request.method == "POST":
         meeting = _editor(request, meeting_id)
-        form = {k: str(request.POST.get(k, "")) for k in ("title", "preamble", "items")}
-        try:
-            services.resolution_save(actor=request.user, meeting=meeting, title=form["title"], preamble=form["preamble"], items=form["items"].splitlines())
-        except ChiboError as exc:
-            error = exc.message
-        else:
-            messages.success(request, _("Đã lưu nghị quyết."))
-            return redirect("meetings:resolution", meeting.pk)
+        form = forms.ResolutionForm(request.POST, auto_id="r-%s")
+        if form.is_valid():
+            data = form.cleaned_data
+            if run_service(form, lambda: services.resolution_save(actor=request.user, meeting=meeting, title=data["title"], preamble=data["preamble"], items=data["items"])):
+                messages.success(request, _("Đã lưu nghị quyết."))
+                return redirect("meetings:resolution", meeting.pk)
+    else:
+        initial = {"title": current.title, "preamble": current.preamble, "items": "\n".join(i.text for i in current.items.all())} if current else {"items": meeting.draft_resolution}
+        form = forms.ResolutionForm(initial=initial, auto_id="r-%s")
     current = sel.resolution_for(meeting)
     context = {
         "meeting": meeting,
         "cell_name": _cell_name(meeting),
         "resolution": current,
         "form": form,
-        "error": error,
+        "error": _first_error(form) if form.is_bound else "",
         "can_edit": _can_edit(request, meeting) and meeting.status in EDITABLE,
         "validity": sel.meeting_validity(meeting),
         "voters": sel.eligible_voters(meeting),
         "votes": sel.votes_by_member(current),
         "choices": VoteChoice.choices,
         "corrections": sel.corrections(meeting),
+        "term": sel.term_for(meeting),
     }
-    return render(request, "meetings/record_resolution.html", context, status=400 if error else 200)
+    return render(request, "meetings/record_resolution.html", context, status=status_for(form))
 
 
 @login_required
@@ -299,19 +368,16 @@ def resolution(request: HttpRequest, meeting_id: int) -> HttpResponse:
 def vote(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """The tally form: one choice per eligible member, as entered by the secretary."""
     meeting = _editor(request, meeting_id)
-    votes: dict[int, str] = {}
-    for key, value in request.POST.items():
-        if key.startswith("vote_") and key[5:].isdigit():
-            votes[int(key[5:])] = str(value)
-    try:
-        result = services.votes_record(actor=request.user, meeting=meeting, votes=votes)
-    except ChiboError as exc:
-        messages.error(request, exc.message)
+    form = forms.VoteForm(request.POST, voters=sel.eligible_voters(meeting))
+    result = None
+    if form.is_valid():
+        result = run_service(form, lambda: services.votes_record(actor=request.user, meeting=meeting, votes=form.votes))
+    if result is None:
+        messages.error(request, _first_error(form))
+    elif result.adopted:
+        messages.success(request, _("Nghị quyết được thông qua: %(a)s/%(b)s tán thành.") % {"a": result.votes_agree, "b": result.vote_base})
     else:
-        if result.adopted:
-            messages.success(request, _("Nghị quyết được thông qua: %(a)s/%(b)s tán thành.") % {"a": result.votes_agree, "b": result.vote_base})
-        else:
-            messages.error(request, _("Nghị quyết không được thông qua: %(a)s/%(b)s tán thành, cần quá nửa.") % {"a": result.votes_agree, "b": result.vote_base})
+        messages.error(request, _("Nghị quyết không được thông qua: %(a)s/%(b)s tán thành, cần quá nửa.") % {"a": result.votes_agree, "b": result.vote_base})
     return redirect("meetings:resolution", meeting.pk)
 
 
@@ -321,50 +387,52 @@ def vote(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @login_required
 def correction(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = _editor(request, meeting_id)
-    error = ""
-    form: dict[str, str] = {k: str(request.POST.get(k, "")) for k in ("target", "after", "reason")}
+    targets = sel.correction_targets(meeting)
     if request.method == "POST":
-        try:
-            made = services.correction_make(actor=request.user, meeting=meeting, target=form["target"], after=form["after"], reason=form["reason"])
-        except ChiboError as exc:
-            error = exc.message
-        else:
-            messages.success(request, _("Đã ghi đính chính số %(n)s.") % {"n": made.number})
-            return redirect("meetings:correction", meeting.pk)
+        form = forms.CorrectionForm(request.POST, targets=targets, auto_id="c-%s")
+        if form.is_valid():
+            data = form.cleaned_data
+            made = run_service(form, lambda: services.correction_make(actor=request.user, meeting=meeting, target=data["target"], after=data["after"], reason=data["reason"]))
+            if made is not None:
+                messages.success(request, _("Đã ghi đính chính số %(n)s.") % {"n": made.number})
+                return redirect("meetings:correction", meeting.pk)
+    else:
+        form = forms.CorrectionForm(targets=targets, auto_id="c-%s")
     context = {
         "meeting": meeting,
         "cell_name": _cell_name(meeting),
-        "targets": sel.correction_targets(meeting),
+        "targets": targets,
         "corrections": sel.corrections(meeting),
         "form": form,
-        "error": error,
     }
-    return render(request, "meetings/record_correction.html", context, status=400 if error else 200)
+    return render(request, "meetings/record_correction.html", context, status=status_for(form))
 
 
 @login_required
 def quality(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = meeting_or_404(policy_for(request), meeting_id)
-    error = ""
+    current = sel.quality_for(meeting)
     if request.method == "POST":
         meeting = _editor(request, meeting_id)
-        try:
-            services.quality_rate(actor=request.user, meeting=meeting, rating=request.POST.get("rating", ""), note=request.POST.get("note", ""))
-        except ChiboError as exc:
-            error = exc.message
-        else:
-            messages.success(request, _("Đã lưu tự đánh giá."))
-            return redirect("meetings:quality", meeting.pk)
+        form = forms.QualityForm(request.POST, auto_id="q-%s")
+        if form.is_valid():
+            data = form.cleaned_data
+            if run_service(form, lambda: services.quality_rate(actor=request.user, meeting=meeting, rating=data["rating"], note=data["note"])):
+                messages.success(request, _("Đã lưu tự đánh giá."))
+                return redirect("meetings:quality", meeting.pk)
+    else:
+        form = forms.QualityForm(initial=forms.QualityForm.initial_for(current), auto_id="q-%s")
     context = {
         "meeting": meeting,
         "cell_name": _cell_name(meeting),
         "quality": sel.quality_for(meeting),
         "streaks": sel.excused_streaks(meeting) if meeting.status in (MeetingStatus.CLOSED, MeetingStatus.APPROVED) else {},
         "can_edit": _can_edit(request, meeting) and meeting.status in (MeetingStatus.CLOSED, MeetingStatus.APPROVED),
-        "ratings": SelfRating.choices,
-        "error": error,
+        "form": form,
+        "min_minutes": rules.min_minutes(meeting.kind),
+        "duration": sel.duration_minutes(meeting),
     }
-    return render(request, "meetings/record_quality.html", context, status=400 if error else 200)
+    return render(request, "meetings/record_quality.html", context, status=status_for(form))
 
 
 urlpatterns: list[URLPattern] = [

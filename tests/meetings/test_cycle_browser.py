@@ -35,6 +35,7 @@ from chibo.meetings.models import (
 )
 from tests.browser.helpers import login, no_horizontal_scroll, shot
 from tests.factories import World
+from tests.meetings.factories import make_term
 
 pytestmark = pytest.mark.browser
 
@@ -210,6 +211,7 @@ def test_preparing_the_month_publishing_late_comments_and_the_upper_level_attend
 
 def test_holding_the_meeting_on_a_phone_through_to_the_locked_resolution_and_a_correction(bworld: World, context: BrowserContext, page: Page, tmp_path: Path) -> None:
     starts = timezone.localtime(timezone.now() - dt.timedelta(minutes=10)).replace(second=0, microsecond=0)
+    make_term(bworld.cell, starts_on=starts.date() - dt.timedelta(days=365), ends_on=starts.date() + dt.timedelta(days=365))
     meeting = published_meeting(bworld, starts_at=starts)
     member, secretary = bworld.member, bworld.secretary_member
     page.set_viewport_size(PHONE)
@@ -248,17 +250,18 @@ def test_holding_the_meeting_on_a_phone_through_to_the_locked_resolution_and_a_c
     expect(messages(page)).to_contain_text("Đã lưu biên bản.")
     expect(page.locator("section", has=page.get_by_role("heading", name=ITEM))).to_contain_text("Đặng Thị Hồng: Thôn đã huy động đủ máy gặt")
 
-    # The resolution, prefilled from the draft, gets its number; the vote adopts it.
+    # The resolution, prefilled from the draft; the vote adopts it and gives it its number.
     page.get_by_role("link", name="Nghị quyết", exact=True).click()
     expect(page.locator("#r-items")).to_have_value(DRAFT)
     page.locator("#r-title").fill("Nghị quyết sinh hoạt chi bộ tháng này")
     page.locator("#r-items").fill("\n".join(RESOLUTION_ITEMS))
-    page.get_by_role("button", name="Lập nghị quyết (cấp số)").click()
+    page.get_by_role("button", name="Lập dự thảo nghị quyết").click()
     expect(messages(page)).to_contain_text("Đã lưu nghị quyết.")
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Số 01-NQ/CB")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Số …-NQ/CB")
     expect(page.locator("article")).to_contain_text("Chưa biểu quyết")
     page.get_by_role("button", name="Ghi kết quả biểu quyết").click()
     expect(messages(page)).to_contain_text("Nghị quyết được thông qua: 2/2 tán thành.")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Số 01-NQ/CB")
     expect(page.locator("article")).to_contain_text("2 tán thành, 0 không tán thành, 0 không biểu quyết, trên 2 đảng viên tính biểu quyết.")
     expect(page.locator("article")).to_contain_text("Được thông qua")
 
@@ -320,6 +323,7 @@ def test_holding_the_meeting_on_a_phone_through_to_the_locked_resolution_and_a_c
 
 def test_the_outsider_gets_not_found_on_every_page_of_the_meeting(bworld: World, context: BrowserContext, page: Page) -> None:
     starts = timezone.localtime(timezone.now() - dt.timedelta(days=2)).replace(second=0, microsecond=0)
+    make_term(bworld.cell, starts_on=starts.date() - dt.timedelta(days=365), ends_on=starts.date() + dt.timedelta(days=365))
     meeting = published_meeting(bworld, starts_at=starts)
     material = prep.material_add(actor=bworld.users["secretary"], meeting=meeting, name="tai-lieu.pdf", data=b"%PDF-1.4\n%%EOF\n")
     meeting = hold_and_approve(bworld, meeting)

@@ -18,6 +18,7 @@ from chibo.meetings.models import (
     Attendance,
     Correction,
     Guest,
+    Meeting,
     MeetingStatus,
     Resolution,
     ResolutionItem,
@@ -41,6 +42,7 @@ def docs_world(world):
         status=MeetingStatus.CLOSED,
         chair=world.secretary_member,
         minute_taker=hang,
+        opened_at=timezone.make_aware(dt.datetime(2026, 10, 3, 19, 30)),
         closed_at=timezone.make_aware(dt.datetime(2026, 10, 3, 21, 15)),
     )
     add_attendance(meeting, {world.secretary_member.pk: "present", hang.pk: "present", world.member.pk: "excused"})
@@ -248,7 +250,7 @@ def test_outsider_gets_404_everywhere_member_gets_200(docs_world, world, client_
     for url in (urls[1], urls[3], books[1]):  # the DOCX files: quick to build
         assert member.get(url).status_code == 200, url
     # a meeting without a resolution has minutes but no resolution document
-    december = make_meeting(world.cell, month=dt.date(2026, 12, 1))
+    december = make_meeting(world.cell, month=dt.date(2026, 12, 1), status=MeetingStatus.OPEN, opened_at=timezone.now())
     assert member.get(reverse("meetings:minutes_docx", args=[december.pk])).status_code == 200
     assert member.get(reverse("meetings:resolution_docx", args=[december.pk])).status_code == 404
     # anonymous users go to the login page
@@ -272,9 +274,76 @@ def test_links_template(docs_world, world):
     for name in ("minutes_pdf", "minutes_docx", "resolution_pdf", "resolution_docx"):
         assert reverse(f"meetings:{name}", args=[docs_world.pk]) in html
     assert reverse("meetings:book_pdf", args=[world.cell.pk, 2026]) in html and "Số 01-NQ/CB" in html
-    december = make_meeting(world.cell, month=dt.date(2026, 12, 1))
+    december = make_meeting(world.cell, month=dt.date(2026, 12, 1), status=MeetingStatus.OPEN, opened_at=timezone.now())
     html = render_to_string("meetings/docs_links.html", {"meeting": december})
     assert reverse("meetings:minutes_pdf", args=[december.pk]) in html
+    december.status = MeetingStatus.PUBLISHED  # not open yet: no minutes to link to
+    assert reverse("meetings:minutes_pdf", args=[december.pk]) not in render_to_string("meetings/docs_links.html", {"meeting": december})
     assert reverse("meetings:resolution_pdf", args=[december.pk]) not in html
     html = render_to_string("meetings/docs_book_links.html", {"org_id": world.cell.pk, "year": 2026})
     assert reverse("meetings:book_docx", args=[world.cell.pk, 2026]) in html and "năm 2026" in html
+
+
+# Drafts: "DỰ THẢO" on every page until the meeting is approved; nothing before it opens -------
+
+
+def _long_minutes(meeting) -> None:
+    item = AgendaItem.objects.get(meeting=meeting, position=1)
+    for n in range(40):  # enough to run over several pages
+        Speech.objects.create(agenda_item=item, speaker_name="Nguyễn Văn Hùng", text=f"Ý kiến số {n}: " + "đề nghị chi bộ quan tâm " * 8, position=10 + n)
+
+
+def _pages(content: bytes) -> list[str]:
+    return [p for p in pdf_text(content).split("\f") if p.strip()]
+
+
+def test_every_page_of_the_minutes_and_resolution_says_draft_until_approval(docs_world, client_for):
+    meeting = docs_world
+    _long_minutes(meeting)
+    client = client_for("member")
+    for name in ("minutes_pdf", "resolution_pdf"):
+        pages = _pages(client.get(reverse(f"meetings:{name}", args=[meeting.pk])).content)
+        assert all("DỰ THẢO" in unicodedata.normalize("NFC", p) for p in pages), name
+        if name == "minutes_pdf":
+            assert len(pages) >= 2
+    for name in ("minutes_docx", "resolution_docx"):
+        document, _text = docx_text(client.get(reverse(f"meetings:{name}", args=[meeting.pk])).content)
+        section = document.sections[0]
+        for header in (section.first_page_header, section.header):  # the first page and every following one
+            assert "DỰ THẢO" in "\n".join(p.text for p in header.paragraphs), name
+
+    Meeting.objects.filter(pk=meeting.pk).update(status=MeetingStatus.APPROVED, approved_at=timezone.now())
+    for name in ("minutes_pdf", "resolution_pdf"):
+        pages = _pages(client.get(reverse(f"meetings:{name}", args=[meeting.pk])).content)
+        assert not any("DỰ THẢO" in unicodedata.normalize("NFC", p) for p in pages), name
+    for name in ("minutes_docx", "resolution_docx"):
+        document, text = docx_text(client.get(reverse(f"meetings:{name}", args=[meeting.pk])).content)
+        section = document.sections[0]
+        assert "DỰ THẢO" not in "".join(p.text for h in (section.first_page_header, section.header) for p in h.paragraphs) + text
+
+
+@pytest.mark.parametrize("status", [MeetingStatus.DRAFT, MeetingStatus.PUBLISHED])
+def test_before_the_meeting_opens_its_documents_do_not_exist(world, client_for, status):
+    meeting = make_meeting(world.cell, month=dt.date(2026, 9, 1), status=status)
+    Resolution.objects.create(meeting=meeting, title="Dự thảo")
+    for name in ("minutes_pdf", "minutes_docx", "resolution_pdf", "resolution_docx"):
+        assert client_for("secretary").get(reverse(f"meetings:{name}", args=[meeting.pk])).status_code == 404, name
+
+
+def test_an_agenda_template_hint_is_never_printed_in_the_minutes(docs_world, client_for):
+    meeting = docs_world
+    hint = "Giao nhiệm vụ cụ thể cho từng đảng viên (ghi rõ họ tên)."
+    AgendaItem.objects.filter(meeting=meeting, position=2).update(details=hint)
+    AgendaItem.objects.filter(meeting=meeting, position=1).update(details="Đồng chí Hằng báo cáo.\nĐánh giá từng nhiệm vụ đã giao, người thực hiện, kết quả.")
+    pdf = _flat(check_pdf(client_for("member").get(reverse("meetings:minutes_pdf", args=[meeting.pk])).content))
+    _document, docx = docx_text(client_for("member").get(reverse("meetings:minutes_docx", args=[meeting.pk])).content)
+    for text in (pdf, docx):
+        assert "ghi rõ họ tên" not in text and "người thực hiện, kết quả" not in text
+        assert "Đồng chí Hằng báo cáo." in text
+
+
+def test_a_draft_resolution_has_no_number_in_its_file_name(world, client_for):
+    meeting = make_meeting(world.cell, month=dt.date(2026, 9, 1), status=MeetingStatus.OPEN, opened_at=timezone.now())
+    Resolution.objects.create(meeting=meeting, title="Dự thảo")
+    response = client_for("member").get(reverse("meetings:resolution_docx", args=[meeting.pk]))
+    assert response.status_code == 200 and "nghi-quyet-du-thao-" in response["Content-Disposition"]

@@ -34,6 +34,7 @@ from chibo.meetings.models import (
     UpperAssignment,
 )
 from tests.factories import World
+from tests.meetings.factories import make_term
 
 PERSONAS = ("outsider", "member", "secretary", "staff")
 
@@ -128,6 +129,7 @@ def scene(world: World) -> Scene:
     secretary = world.users["secretary"]
     starts = timezone.localtime(timezone.now() - dt.timedelta(days=2)).replace(hour=19, minute=30, second=0, microsecond=0)
     meeting = prep.meeting_create(actor=secretary, cell=world.cell, month=starts.date().replace(day=1), starts_at=starts)
+    make_term(world.cell, starts_on=starts.date() - dt.timedelta(days=400), ends_on=starts.date() + dt.timedelta(days=400))  # numbers the resolution
     item = prep.agenda_add(actor=secretary, meeting=meeting, section="other", title="Bàn việc thu hoạch lúa")
     material = prep.material_add(actor=secretary, meeting=meeting, name="bao-cao.pdf", data=b"%PDF-1.4\n%%EOF\n")
     prep.meeting_publish(actor=secretary, meeting=meeting, now=starts - dt.timedelta(days=3))

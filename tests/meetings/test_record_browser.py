@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from chibo.meetings import services_record as services
-from chibo.meetings.models import Attendance, MeetingStatus
+from chibo.meetings.models import Attendance, Meeting, MeetingStatus
 from tests.browser.helpers import login
 from tests.meetings.factories import make_meeting
 
@@ -34,3 +37,30 @@ def test_a_tap_made_offline_is_queued_and_synced_when_the_phone_is_back_online(b
     row = Attendance.objects.get(meeting=meeting, member=bworld.secretary_member)
     assert (row.status, row.source) == ("present", "offline")
     assert page.evaluate("localStorage.getItem('chibo.attendance.queue.v1')") == "[]"
+
+
+def test_opening_before_the_day_is_refused_and_a_short_meeting_is_flagged(bworld, page):
+    """The secretary tries to open next week's meeting today: told to move it first. Today's
+    meeting, opened and closed minutes later from the minutes page, is flagged as too short."""
+    now = timezone.localtime()
+    later = make_meeting(bworld.cell, month=(now + dt.timedelta(days=7)).date().replace(day=1), day=1, kind="thematic", status=MeetingStatus.PUBLISHED)
+    Meeting.objects.filter(pk=later.pk).update(starts_at=now + dt.timedelta(days=7))
+    page.set_viewport_size({"width": 360, "height": 740})
+    login(page, "bithu")
+    page.goto(f"/meetings/{later.pk}/attendance/")
+    page.get_by_role("button", name="Khai mạc cuộc họp").click()
+    expect(page.locator(".messages")).to_contain_text("Chưa đến ngày họp")
+    expect(page.locator(".messages")).to_contain_text("dời lịch họp")
+    assert Meeting.objects.get(pk=later.pk).status == MeetingStatus.PUBLISHED
+
+    today = make_meeting(bworld.cell, month=now.date().replace(day=1), day=1, status=MeetingStatus.PUBLISHED)
+    Meeting.objects.filter(pk=today.pk).update(starts_at=now.replace(hour=0, minute=5))
+    page.goto(f"/meetings/{today.pk}/minutes/")
+    expect(page.get_by_test_id("minutes-not-started")).to_be_visible()
+    page.get_by_role("button", name="Khai mạc cuộc họp").click()
+    for member in (bworld.member, bworld.secretary_member):
+        services.attendance_mark(actor=None, meeting=Meeting.objects.get(pk=today.pk), member_id=member.pk, status="present")
+    page.goto(f"/meetings/{today.pk}/minutes/")
+    page.get_by_role("button", name="Bế mạc cuộc họp").click()
+    expect(page.get_by_test_id("under-length").first).to_be_visible()
+    assert Meeting.objects.get(pk=today.pk).under_length

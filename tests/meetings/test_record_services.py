@@ -6,6 +6,7 @@ import datetime as dt
 import uuid
 
 import pytest
+import time_machine
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
@@ -28,6 +29,7 @@ from chibo.meetings.models import (
     Vote,
 )
 from chibo.members import services as member_services
+from chibo.members.models import Position, PositionKind
 from tests.factories import make_member
 from tests.meetings.factories import add_attendance, make_meeting, make_term
 
@@ -48,6 +50,7 @@ def cell_people(world):
     }
     for key, status in (("mien", "exempted"), ("tam", "temp_out"), ("di", "transferred_out")):
         member_services.member_set_status(actor=None, member=people[key], status=status, on=dt.date(2021, 1, 1))
+    make_term(world.cell)  # 2025–2030: resolutions adopted in these tests take their numbers in it
     return people
 
 
@@ -201,34 +204,81 @@ def test_voting_without_quorum_is_refused(world, cell_people):
         services.votes_record(actor=world.users["secretary"], meeting=meeting, votes={world.member.pk: "agree"})
 
 
+def adopt(world, meeting, people, title="Nghị quyết") -> Resolution:
+    mark_all(world, meeting, OFFICIALS_PRESENT, people)
+    resolved(world, meeting, title=title)
+    p = people
+    return services.votes_record(actor=world.users["secretary"], meeting=meeting, votes={p[k].pk: "agree" for k in ("member", "secretary", "an")})
+
+
 def test_resolutions_are_numbered_01_02_within_a_term_and_restart_in_a_new_term(world, cell_people):
+    CellTerm.objects.filter(org=world.cell).delete()
     make_term(world.cell, starts_on=dt.date(2025, 1, 1), ends_on=dt.date(2026, 11, 1))
     make_term(world.cell, starts_on=dt.date(2026, 11, 1), ends_on=dt.date(2031, 11, 1))
-    first = resolved(world, opened(world, month=dt.date(2026, 9, 1)))
-    second = resolved(world, opened(world, month=dt.date(2026, 10, 1)))
-    third = resolved(world, opened(world, month=dt.date(2026, 11, 1)))
+    first = adopt(world, opened(world, month=dt.date(2026, 9, 1)), cell_people)
+    second = adopt(world, opened(world, month=dt.date(2026, 10, 1)), cell_people)
+    third = adopt(world, opened(world, month=dt.date(2026, 11, 1)), cell_people)
     assert [first.code, second.code, third.code] == ["Số 01-NQ/CB", "Số 02-NQ/CB", "Số 01-NQ/CB"]
     assert first.term_id == second.term_id != third.term_id
 
 
+def test_a_draft_has_no_number_until_it_is_adopted(world, cell_people):
+    meeting = opened(world)
+    draft = resolved(world, meeting)
+    assert (draft.number, draft.term_id, draft.code) == (None, None, "Số …-NQ/CB")
+    adopted = adopt(world, meeting, cell_people)
+    assert adopted.number == 1 and adopted.term.starts_on == dt.date(2025, 1, 1)
+
+
+def test_a_rejected_draft_takes_no_number_so_the_next_adopted_one_is_01(world, cell_people):
+    rejected_meeting = opened(world, month=dt.date(2026, 9, 1))
+    mark_all(world, rejected_meeting, OFFICIALS_PRESENT, cell_people)
+    resolved(world, rejected_meeting)
+    p = cell_people
+    rejected = services.votes_record(actor=world.users["secretary"], meeting=rejected_meeting, votes={p["member"].pk: "agree", p["an"].pk: "disagree"})
+    assert not rejected.adopted and rejected.number is None and rejected.term_id is None
+    assert adopt(world, opened(world, month=dt.date(2026, 10, 1)), cell_people).code == "Số 01-NQ/CB"
+
+
+def test_a_tally_corrected_to_rejection_gives_the_last_number_back(world, cell_people):
+    meeting = opened(world)
+    assert adopt(world, meeting, cell_people).number == 1
+    p = cell_people
+    again = services.votes_record(actor=world.users["secretary"], meeting=meeting, votes={p["member"].pk: "agree", p["an"].pk: "disagree"})
+    assert not again.adopted and again.number is None
+
+
 def test_editing_a_resolution_keeps_its_number(world, cell_people):
     meeting = opened(world)
-    first = resolved(world, meeting)
+    first = adopt(world, meeting, cell_people)
     again = services.resolution_save(actor=world.users["secretary"], meeting=meeting, title="Tiêu đề mới", items=["Một", "Hai", "Ba"])
     assert again.pk == first.pk and again.number == 1 and list(again.items.values_list("position", "text")) == [(1, "Một"), (2, "Hai"), (3, "Ba")]
 
 
-def test_a_cell_without_a_term_gets_a_guessed_five_year_term_from_the_first_of_january(world, cell_people):
+def test_without_a_term_covering_the_meeting_day_the_adopting_vote_is_refused_and_no_term_is_invented(world, cell_people):
+    CellTerm.objects.filter(org=world.cell).delete()
+    make_term(world.cell, starts_on=dt.date(2020, 7, 3), ends_on=dt.date(2026, 10, 3))  # ends the day of the meeting
+    meeting = opened(world)
+    assert sel.needs_term(meeting)
+    with pytest.raises(ChiboError, match="Hãy ghi nhiệm kỳ của chi bộ trước") as refused:
+        adopt(world, meeting, cell_people)
+    assert refused.value.field == "term" and "03/10/2026" in refused.value.message
+    assert CellTerm.objects.filter(org=world.cell).count() == 1
+    resolution = Resolution.objects.get(meeting=meeting)
+    assert (resolution.adopted, resolution.number, resolution.votes_agree) == (False, None, 0) and not Vote.objects.exists()
+
+
+def test_a_resolution_cannot_be_stored_adopted_without_a_number(world, cell_people):
     resolution = resolved(world, opened(world))
-    term = CellTerm.objects.get(org=world.cell)
-    assert resolution.term == term and (term.starts_on, term.ends_on, term.name) == (dt.date(2026, 1, 1), dt.date(2031, 1, 1), "2026–2031")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Resolution.objects.filter(pk=resolution.pk).update(adopted=True)
 
 
 def test_a_resolution_without_items_is_refused(world, cell_people):
     meeting = opened(world)
     with pytest.raises(ChiboError):
         services.resolution_save(actor=world.users["secretary"], meeting=meeting, title="Nghị quyết", items=["  ", ""])
-    assert not Resolution.objects.exists() and not CellTerm.objects.exists()
+    assert not Resolution.objects.exists()
 
 
 # Closing, approval, lock, corrections -----------------------------------------------------------
@@ -570,3 +620,128 @@ def test_the_secretary_rates_the_meeting_after_closing(world, cell_people):
         services.quality_rate(actor=world.users["secretary"], meeting=meeting, rating="excellent")
     q = services.quality_rate(actor=world.users["secretary"], meeting=meeting, rating="good", note="Sinh hoạt đúng giờ.")
     assert (q.secretary_rating, q.secretary_note) == ("good", "Sinh hoạt đúng giờ.")
+
+
+# The timeline: opening on the day, actual times, the minimum length ----------------------------
+
+VN = dt.timezone(dt.timedelta(hours=7))
+
+
+def published(world, *, day: dt.date, kind: str = "regular") -> Meeting:
+    return make_meeting(world.cell, month=day.replace(day=1), day=day.day, kind=kind, status=MeetingStatus.PUBLISHED)
+
+
+def test_opening_the_evening_before_the_meeting_day_is_refused_with_the_way_to_move_it(world, cell_people):
+    meeting = published(world, day=dt.date(2026, 10, 3))
+    with time_machine.travel(dt.datetime(2026, 10, 2, 23, 59, tzinfo=VN), tick=False), pytest.raises(ChiboError, match="dời lịch họp") as refused:
+        services.meeting_open(actor=world.users["secretary"], meeting=meeting)
+    assert "03/10/2026" in refused.value.message
+    assert Meeting.objects.get(pk=meeting.pk).status == MeetingStatus.PUBLISHED and not Attendance.objects.filter(meeting=meeting).exists()
+
+
+def test_opening_at_half_past_midnight_of_the_meeting_day_is_allowed(world, cell_people):
+    meeting = published(world, day=dt.date(2026, 10, 3))
+    with time_machine.travel(dt.datetime(2026, 10, 3, 0, 30, tzinfo=VN), tick=False):
+        opened_meeting = services.meeting_open(actor=world.users["secretary"], meeting=meeting)
+    assert opened_meeting.opened_at == dt.datetime(2026, 10, 3, 0, 30, tzinfo=VN)
+
+
+def test_opening_records_the_actual_start_time_given(world, cell_people):
+    meeting = published(world, day=dt.date(2026, 10, 3))
+    with time_machine.travel(dt.datetime(2026, 10, 3, 21, 0, tzinfo=VN), tick=False):
+        done = services.meeting_open(actor=world.users["secretary"], meeting=meeting, at=dt.datetime(2026, 10, 3, 19, 40, tzinfo=VN))
+    assert done.opened_at == dt.datetime(2026, 10, 3, 19, 40, tzinfo=VN)
+    assert AuditEvent.objects.filter(verb="meeting.open", object_id=meeting.pk).exists()
+
+
+def test_an_opening_time_in_the_future_or_before_the_day_is_refused(world, cell_people):
+    meeting = published(world, day=dt.date(2026, 10, 3))
+    with time_machine.travel(dt.datetime(2026, 10, 3, 19, 0, tzinfo=VN), tick=False):
+        with pytest.raises(ChiboError, match="chưa tới") as future:
+            services.meeting_open(actor=world.users["secretary"], meeting=meeting, at=dt.datetime(2026, 10, 3, 19, 1, tzinfo=VN))
+        assert future.value.field == "time"
+        with pytest.raises(ChiboError, match="trước ngày họp") as early:
+            services.meeting_open(actor=world.users["secretary"], meeting=meeting, at=dt.datetime(2026, 10, 2, 23, 59, tzinfo=VN))
+        assert early.value.field == "date"
+    assert Meeting.objects.get(pk=meeting.pk).status == MeetingStatus.PUBLISHED
+
+
+def _held(world, people, *, kind="regular", start=dt.datetime(2026, 10, 3, 19, 30, tzinfo=VN)) -> Meeting:
+    meeting = published(world, day=start.date(), kind=kind)
+    with time_machine.travel(start, tick=False):
+        meeting = services.meeting_open(actor=world.users["secretary"], meeting=meeting)
+        mark_all(world, meeting, OFFICIALS_PRESENT, people)
+    return meeting
+
+
+@pytest.mark.parametrize(
+    ("kind", "minutes", "flagged"),
+    [("regular", 89, True), ("regular", 90, False), ("thematic", 89, True), ("combined", 119, True), ("combined", 120, False)],
+)
+def test_a_meeting_shorter_than_its_minimum_closes_and_is_flagged(world, cell_people, kind, minutes, flagged):
+    start = dt.datetime(2026, 10, 3, 19, 30, tzinfo=VN)
+    meeting = _held(world, cell_people, kind=kind, start=start)
+    with time_machine.travel(start + dt.timedelta(hours=5), tick=False):
+        closed = services.meeting_close(actor=world.users["secretary"], meeting=meeting, at=start + dt.timedelta(minutes=minutes))
+    assert closed.status == MeetingStatus.CLOSED and closed.closed_at == start + dt.timedelta(minutes=minutes)
+    assert Meeting.objects.get(pk=meeting.pk).under_length is flagged
+    assert AuditEvent.objects.get(verb="meeting.close", object_id=meeting.pk).after["under_length"] is flagged
+
+
+def test_the_minimum_length_comes_from_the_settings(world, cell_people, settings):
+    settings.CHIBO_MEETING_MIN_MINUTES = 60
+    start = dt.datetime(2026, 10, 3, 19, 30, tzinfo=VN)
+    meeting = _held(world, cell_people, start=start)
+    with time_machine.travel(start + dt.timedelta(hours=2), tick=False):
+        closed = services.meeting_close(actor=world.users["secretary"], meeting=meeting, at=start + dt.timedelta(minutes=60))
+    assert closed.under_length is False
+
+
+def test_the_end_before_the_start_is_refused_with_both_times(world, cell_people):
+    start = dt.datetime(2026, 10, 3, 19, 30, tzinfo=VN)
+    meeting = _held(world, cell_people, start=start)
+    with time_machine.travel(start + dt.timedelta(hours=1), tick=False), pytest.raises(ChiboError, match="không được trước giờ khai mạc") as refused:
+        services.meeting_close(actor=world.users["secretary"], meeting=meeting, at=start - dt.timedelta(minutes=1))
+    assert "19:29" in refused.value.message and "19:30" in refused.value.message
+    assert Meeting.objects.get(pk=meeting.pk).status == MeetingStatus.OPEN
+
+
+def test_closing_after_midnight_counts_the_length_across_the_day(world, cell_people):
+    start = dt.datetime(2026, 10, 3, 22, 45, tzinfo=VN)
+    meeting = _held(world, cell_people, start=start)
+    with time_machine.travel(dt.datetime(2026, 10, 4, 0, 30, tzinfo=VN), tick=False):
+        closed = services.meeting_close(actor=world.users["secretary"], meeting=meeting)
+    assert closed.closed_at == dt.datetime(2026, 10, 4, 0, 30, tzinfo=VN) and closed.under_length is False
+
+
+def test_the_database_refuses_an_end_before_the_start(world, cell_people):
+    meeting = _held(world, cell_people)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Meeting.objects.filter(pk=meeting.pk).update(closed_at=meeting.opened_at - dt.timedelta(minutes=1))
+
+
+# Chi ủy meetings: the committee, not the whole cell -------------------------------------------
+
+
+def test_a_committee_meeting_lists_and_counts_only_the_cells_committee_on_the_day(world, cell_people):
+    p = cell_people
+    Position.objects.filter(org=world.cell).delete()
+    Position.objects.create(member=p["secretary"], org=world.cell, kind=PositionKind.SECRETARY, valid_from=dt.date(2025, 1, 1))
+    Position.objects.create(member=p["an"], org=world.cell, kind=PositionKind.DEPUTY_SECRETARY, valid_from=dt.date(2025, 1, 1))
+    Position.objects.create(member=p["binh"], org=world.cell, kind=PositionKind.COMMITTEE_MEMBER, valid_from=dt.date(2025, 1, 1))
+    # A committee member whose position ended before the meeting day is not on the list.
+    Position.objects.create(member=p["member"], org=world.cell, kind=PositionKind.COMMITTEE_MEMBER, valid_from=dt.date(2024, 1, 1), valid_to=dt.date(2026, 10, 1))
+    meeting = published(world, day=dt.date(2026, 10, 3), kind="committee")
+    with time_machine.travel(dt.datetime(2026, 10, 3, 8, 0, tzinfo=VN), tick=False):
+        meeting = services.meeting_open(actor=world.users["secretary"], meeting=meeting)
+        assert set(Attendance.objects.filter(meeting=meeting).values_list("member_id", flat=True)) == {p["secretary"].pk, p["an"].pk, p["binh"].pk}
+        services.attendance_mark(actor=world.users["secretary"], meeting=meeting, member_id=p["secretary"].pk, status="present")
+        services.attendance_mark(actor=world.users["secretary"], meeting=meeting, member_id=p["an"].pk, status="present")
+        services.attendance_mark(actor=world.users["secretary"], meeting=meeting, member_id=p["binh"].pk, status="unexcused")
+        validity = sel.meeting_validity(meeting)
+        assert (validity.base, validity.present_in_base, validity.valid) == (3, 2, True)
+        resolved(world, meeting)
+        res = services.votes_record(actor=world.users["secretary"], meeting=meeting, votes={p["secretary"].pk: "agree", p["an"].pk: "agree"})
+    assert (res.vote_base, res.adopted) == (3, True)
+    with pytest.raises(ChiboError, match="không có tên"):
+        services.votes_record(actor=world.users["secretary"], meeting=meeting, votes={p["member"].pk: "agree"})

@@ -7,6 +7,7 @@ import json
 import uuid
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +17,7 @@ from chibo.meetings import services_record as services
 from chibo.meetings.models import (
     AgendaItem,
     Attendance,
+    CellTerm,
     Guest,
     Meeting,
     MeetingStatus,
@@ -23,13 +25,15 @@ from chibo.meetings.models import (
     Resolution,
     Speech,
 )
-from tests.meetings.factories import make_meeting
+from tests.meetings.factories import make_meeting, make_term
 
 READERS = {"member": 200, "secretary": 200, "staff": 200, "outsider": 404}
 EDITORS = {"member": 404, "secretary": 200, "staff": 200, "outsider": 404}
 
 
 def open_meeting(world, **extra) -> Meeting:
+    if not CellTerm.objects.filter(org=world.cell).exists():
+        make_term(world.cell)  # resolutions adopted here take their numbers in the 2025–2030 term
     meeting = make_meeting(world.cell, status=MeetingStatus.PUBLISHED, checkin_code="123456", **extra)
     return services.meeting_open(actor=world.users["secretary"], meeting=meeting)
 
@@ -329,3 +333,139 @@ def test_the_detail_page_links_to_the_record_pages_for_the_meeting_stage(world, 
         assert reverse(f"meetings:{name}", args=[meeting.pk]) in secretary_page
     assert reverse("meetings:minutes", args=[meeting.pk]) in member_page
     assert reverse("meetings:correction", args=[meeting.pk]) not in member_page
+
+
+# The timeline through the pages ----------------------------------------------------------------
+
+VN = dt.timezone(dt.timedelta(hours=7))
+
+
+def test_opening_before_the_day_from_the_attendance_page_says_to_move_the_meeting_first(world, client_for):
+    meeting = make_meeting(world.cell, status=MeetingStatus.PUBLISHED)  # 03/10/2026
+    with time_machine.travel(dt.datetime(2026, 10, 2, 20, 0, tzinfo=VN), tick=False):
+        response = client_for("secretary").post(reverse("meetings:record_open", args=[meeting.pk]), follow=True)
+    page = response.content.decode()
+    assert "Chưa đến ngày họp (03/10/2026)" in page and "dời lịch họp" in page
+    assert Meeting.objects.get(pk=meeting.pk).status == MeetingStatus.PUBLISHED
+
+
+def test_the_minutes_page_before_opening_says_when_the_minutes_start_and_offers_the_opening_with_its_time(world, client_for):
+    meeting = make_meeting(world.cell, status=MeetingStatus.PUBLISHED)
+    url = reverse("meetings:minutes", args=[meeting.pk])
+    assert "Biên bản bắt đầu khi cuộc họp khai mạc." in client_for("member").get(url).content.decode()
+    page = client_for("secretary").get(url).content.decode()
+    assert 'name="time"' in page and reverse("meetings:record_open", args=[meeting.pk]) in page
+    assert "minutes.pdf" not in page
+
+
+def test_opening_with_a_bad_time_shows_the_error_under_the_time_field(world, client_for):
+    meeting = make_meeting(world.cell, status=MeetingStatus.PUBLISHED)
+    with time_machine.travel(dt.datetime(2026, 10, 3, 19, 0, tzinfo=VN), tick=False):
+        bad = client_for("secretary").post(reverse("meetings:record_open", args=[meeting.pk]), {"time": "25:99"})
+        future = client_for("secretary").post(reverse("meetings:record_open", args=[meeting.pk]), {"time": "19:45"})
+    assert bad.status_code == 400 and 'data-testid="error-time"' in bad.content.decode() and "HH:MM" in bad.content.decode()
+    assert future.status_code == 400 and 'data-testid="error-time"' in future.content.decode() and "chưa tới" in future.content.decode()
+    assert Meeting.objects.get(pk=meeting.pk).status == MeetingStatus.PUBLISHED
+
+
+def test_opening_and_closing_with_actual_times_flags_a_short_meeting_on_its_pages(world, client_for):
+    make_term(world.cell)
+    meeting = make_meeting(world.cell, status=MeetingStatus.PUBLISHED)
+    client = client_for("secretary")
+    with time_machine.travel(dt.datetime(2026, 10, 3, 21, 0, tzinfo=VN), tick=False):
+        assert client.post(reverse("meetings:record_open", args=[meeting.pk]), {"time": "19:35"}).status_code == 302
+        for member in (world.member, world.secretary_member):
+            services.attendance_mark(actor=world.users["secretary"], meeting=meeting, member_id=member.pk, status="present")
+        refused = client.post(reverse("meetings:record_close", args=[meeting.pk]), {"time": "19:30"})
+        assert refused.status_code == 400 and "không được trước giờ khai mạc" in refused.content.decode()
+        assert client.post(reverse("meetings:record_close", args=[meeting.pk]), {"time": "20:50"}).status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.opened_at == dt.datetime(2026, 10, 3, 19, 35, tzinfo=VN) and meeting.closed_at == dt.datetime(2026, 10, 3, 20, 50, tzinfo=VN)
+    assert meeting.under_length
+    for name in ("minutes", "quality", "detail"):
+        page = client_for("member").get(reverse(f"meetings:{name}", args=[meeting.pk])).content.decode()
+        assert 'data-testid="under-length"' in page, name
+    assert "họp 75 phút" in client_for("member").get(reverse("meetings:quality", args=[meeting.pk])).content.decode()
+
+
+def test_the_meeting_page_warns_when_no_term_covers_the_meeting_day_and_the_vote_is_refused_with_the_fix(world, client_for):
+    meeting = make_meeting(world.cell, status=MeetingStatus.PUBLISHED, checkin_code="123456")
+    meeting = services.meeting_open(actor=world.users["secretary"], meeting=meeting)
+    page = client_for("secretary").get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+    assert 'data-testid="no-term"' in page
+    for member in (world.member, world.secretary_member):
+        services.attendance_mark(actor=world.users["secretary"], meeting=meeting, member_id=member.pk, status="present")
+    services.resolution_save(actor=world.users["secretary"], meeting=meeting, title="NQ", items=["Một"])
+    votes = {f"vote_{world.member.pk}": "agree", f"vote_{world.secretary_member.pk}": "agree"}
+    response = client_for("secretary").post(reverse("meetings:record_vote", args=[meeting.pk]), votes, follow=True)
+    assert "Hãy ghi nhiệm kỳ của chi bộ trước" in response.content.decode()
+    assert not Resolution.objects.get(meeting=meeting).adopted and not CellTerm.objects.exists()
+
+
+# Forms: errors under their fields, lengths enforced, garbage refused ---------------------------
+
+
+def test_a_too_long_guest_name_is_refused_with_a_message_and_nothing_stored(world, client_for):
+    meeting = open_meeting(world)
+    response = client_for("secretary").post(reverse("meetings:record_guests", args=[meeting.pk]), {"name": "A" * 201}, follow=True)
+    assert "200" in response.content.decode() and not Guest.objects.exists()
+
+
+def test_the_resolution_form_shows_each_error_under_its_field(world, client_for):
+    meeting = open_meeting(world)
+    response = client_for("secretary").post(reverse("meetings:resolution", args=[meeting.pk]), {"title": "T" * 301, "items": " \n "})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert 'data-testid="error-title"' in html and 'data-testid="error-items"' in html and "Nghị quyết cần ít nhất một nội dung." in html
+    assert not Resolution.objects.exists()
+
+
+def test_the_correction_and_quality_forms_show_errors_under_their_fields(world, client_for):
+    meeting = approved_meeting(world)
+    bad = client_for("secretary").post(reverse("meetings:correction", args=[meeting.pk]), {"target": "nope", "after": "", "reason": ""})
+    html = bad.content.decode()
+    assert bad.status_code == 400 and all(f'data-testid="error-{f}"' in html for f in ("target", "after", "reason"))
+    quality = client_for("secretary").post(reverse("meetings:quality", args=[meeting.pk]), {"rating": "excellent"})
+    assert quality.status_code == 400 and "Hãy chọn mức tự đánh giá." in quality.content.decode()
+
+
+def test_a_speech_without_text_shows_the_error_under_that_items_field(world, client_for):
+    meeting = open_meeting(world)
+    item = AgendaItem.objects.create(meeting=meeting, position=1, title="Thông tin thời sự")
+    response = client_for("secretary").post(reverse("meetings:minutes", args=[meeting.pk]), {"op": "speech", "item": item.pk, "member": world.member.pk, "text": ""})
+    assert response.status_code == 400 and 'data-testid="error-text"' in response.content.decode() and "Hãy ghi nội dung phát biểu." in response.content.decode()
+    bogus = client_for("secretary").post(reverse("meetings:minutes", args=[meeting.pk]), {"op": "drop_table"})
+    assert bogus.status_code == 400 and "Thao tác không hợp lệ." in bogus.content.decode()
+
+
+def test_an_agenda_template_hint_is_guidance_in_the_form_not_content_of_the_minutes(world, client_for):
+    meeting = open_meeting(world)
+    hint = "Giao nhiệm vụ cụ thể cho từng đảng viên (ghi rõ họ tên)."
+    AgendaItem.objects.create(meeting=meeting, position=1, section="next_tasks", title="Nhiệm vụ tháng tới", details=hint)
+    AgendaItem.objects.create(meeting=meeting, position=2, section="other", title="Việc khác", details="Đồng chí An phụ trách.")
+    member_page = client_for("member").get(reverse("meetings:minutes", args=[meeting.pk])).content.decode()
+    assert hint not in member_page and "Đồng chí An phụ trách." in member_page
+    secretary_page = client_for("secretary").get(reverse("meetings:minutes", args=[meeting.pk])).content.decode()
+    assert f'placeholder="{hint}"' in secretary_page
+
+
+@pytest.mark.parametrize(
+    "body",
+    [[{"client_id": "not-a-uuid", "meeting": 1, "member": 1, "status": "present"}], [42], [{"client_id": str(uuid.UUID(int=1)), "meeting": "x", "member": 1, "status": "present"}],
+     [{"client_id": str(uuid.UUID(int=1)), "meeting": 1, "member": 1, "status": "bogus"}], [{"client_id": str(uuid.UUID(int=1)), "meeting": 1, "member": 1, "status": "present", "reason": "x" * 301}]],
+)
+def test_sync_with_a_malformed_item_is_a_400_that_names_it_and_applies_nothing(world, client_for, body):
+    meeting = open_meeting(world)
+    good = {"client_id": str(uuid.uuid4()), "meeting": meeting.pk, "member": world.member.pk, "status": "present", "code": "123456"}
+    response = client_for("member").post(reverse("meetings:sync"), data=json.dumps([good, *body]), content_type="application/json")
+    assert response.status_code == 400 and response.json()["item"] == 2 and "không hợp lệ" in response.json()["error"]
+    assert Attendance.objects.get(meeting=meeting, member=world.member).status == ""
+
+
+def test_record_views_read_no_post_field_by_hand():
+    import inspect
+
+    from chibo.meetings import views_docs, views_record
+
+    for module in (views_record, views_docs):
+        assert "request.POST.get" not in inspect.getsource(module)

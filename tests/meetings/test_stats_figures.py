@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+import json
 from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from openpyxl import load_workbook
 
 from chibo.core.access import Policy
 from chibo.meetings.models import MeetingKind, MeetingStatus, QualityAssessment, UpperAssignment
@@ -289,3 +294,43 @@ def test_the_page_reads_the_series_beside_the_figures_with_the_same_results(sett
         (p.month, p.cells_expected, p.cells_met, p.expected, p.present) for p in points2
     ]
     assert points[-1].cells_expected == 3
+
+
+# Late documents and the minimum length: each case counted, chi ủy meetings left out -----------
+
+
+def test_late_documents_and_short_meetings_are_counted_each_case_by_branch(world, client_for):
+    w = world
+    m = make_meeting(w.cell, month=JAN, status=MeetingStatus.CLOSED, published_late=True, late_material=True, under_length=True)
+    add_attendance(m, {w.member.pk: "present", w.secretary_member.pk: "present"})
+    make_meeting(w.cell, month=JAN, day=20, kind=MeetingKind.THEMATIC, status=MeetingStatus.PUBLISHED, late_move=True)
+    make_meeting(w.cell2, month=JAN, kind=MeetingKind.COMBINED, status=MeetingStatus.APPROVED, under_length=True, late_material=True)
+    make_meeting(w.cell2, month=JAN, day=2, kind=MeetingKind.COMMITTEE, status=MeetingStatus.CLOSED, under_length=True, late_move=True)  # not counted
+    make_meeting(w.other_cell, month=dt.date(2026, 2, 1), status=MeetingStatus.CLOSED, under_length=True)  # another month
+    _check(_figures(w.province, JAN), published_late=1, late_material=2, late_move=1, under_length=2)
+    _check(_figures(w.commune, JAN), published_late=1, late_material=2, late_move=1, under_length=2)
+    _check(_figures(w.cell, JAN), published_late=1, late_material=1, late_move=1, under_length=1)
+    _check(_figures(w.cell2, JAN), published_late=0, late_material=1, late_move=0, under_length=1)
+    _check(_figures(w.other_commune, JAN), published_late=0, late_material=0, late_move=0, under_length=0)
+    _check(_figures(w.other_cell, dt.date(2026, 2, 1)), under_length=1)
+
+    # The page: the node's figures, each child's column, and at a cell the meeting's badge.
+    client = client_for("province")
+    page = client.get(reverse("meetings:stats", args=[w.commune.pk]) + "?month=2026-01").content.decode()
+    assert '<b data-testid="under-length">2</b>' in page and '<b data-testid="late-material">2</b>' in page and '<b data-testid="late-move">1</b>' in page
+    assert "buổi dưới thời lượng tối thiểu" in page and page.count('data-testid="child-under-length">1<') == 2
+    cell_page = client.get(reverse("meetings:stats", args=[w.cell.pk]) + "?month=2026-01").content.decode()
+    assert cell_page.count('data-testid="meeting-under-length"') == 1
+
+    # The XLSX export and `chibo stats --json`.
+    wb = load_workbook(io.BytesIO(client.get(reverse("meetings:stats_xlsx", args=[w.commune.pk]) + "?month=2026-01").content))
+    rows = list(wb["Thong ke"].iter_rows(values_only=True))
+    node = dict(zip(rows[2], rows[3], strict=True))
+    assert (node["Buổi dưới thời lượng tối thiểu"], node["Buổi có tài liệu bổ sung, sửa muộn"], node["Buổi dời sớm hơn sau khi thông báo"]) == (2, 2, 1)
+    cell_rows = list(load_workbook(io.BytesIO(client.get(reverse("meetings:stats_xlsx", args=[w.cell.pk]) + "?month=2026-01").content))["Buoi sinh hoat"].iter_rows(values_only=True))
+    meetings = [dict(zip(cell_rows[0], r, strict=True)) for r in cell_rows[1:]]
+    assert sorted(m["Dưới thời lượng tối thiểu"] for m in meetings) == ["Có", "Không"]
+    out = io.StringIO()
+    call_command("stats", "--json", "--month", "2026-01", "--org", str(w.commune.pk), stdout=out)
+    section = json.loads(out.getvalue())["meetings"]
+    assert (section["under_length"], section["published_late"], section["late_material"], section["late_move"]) == (2, 1, 2, 1)
