@@ -13,6 +13,7 @@ from chibo.accounts.models import Grant, Role, User
 from chibo.core.access import today
 from chibo.core.forms import ChiboForm
 from chibo.members.models import Member
+from chibo.orgs.forms import Form
 from chibo.orgs.models import Organisation, OrgVersion
 from chibo.orgs.selectors import versions_on
 
@@ -72,7 +73,7 @@ def _check_role_org(form: forms.Form, role_field: str, org_field: str) -> None:
         form.add_error(org_field, _("Hãy chọn tổ chức cho vai trò này."))
 
 
-class UserCreateForm(ChiboForm):
+class UserCreateForm(Form):
     username = forms.CharField(label=gettext_lazy("Tên đăng nhập"), max_length=USERNAME_MAX)
     password = forms.CharField(
         label=gettext_lazy("Mật khẩu"), widget=forms.PasswordInput(render_value=False), max_length=128,
@@ -128,7 +129,7 @@ class UserCreateForm(ChiboForm):
         return cleaned
 
 
-class GrantForm(ChiboForm):
+class GrantForm(Form):
     user = forms.ModelChoiceField(
         queryset=User.objects.all(), widget=forms.HiddenInput,
         error_messages={"invalid_choice": gettext_lazy("Không tìm thấy tài khoản."), "required": gettext_lazy("Không tìm thấy tài khoản.")},

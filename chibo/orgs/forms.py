@@ -21,7 +21,22 @@ ON_LABEL = gettext_lazy("Ngày hiệu lực")
 ON_HELP = gettext_lazy("dd/mm/yyyy")
 
 
-class ServiceModelForm(ChiboModelForm):
+class FocusFirstErrorMixin:
+    """After validation, the first field with an error takes the focus (a phone user lands on it)."""
+
+    def full_clean(self) -> None:
+        super().full_clean()  # type: ignore[misc]
+        for name, field in self.fields.items():  # type: ignore[attr-defined]
+            if name in self.errors and not field.widget.is_hidden:  # type: ignore[attr-defined]
+                field.widget.attrs["autofocus"] = True
+                break
+
+
+class Form(FocusFirstErrorMixin, ChiboForm):
+    pass
+
+
+class ServiceModelForm(FocusFirstErrorMixin, ChiboModelForm):
     """A ModelForm whose fields (lengths, choices) come from the model, and whose cross-field rules
     are the service's: the model's own constraints are not re-checked here (their messages are not
     the user's language), the service checks them with a Vietnamese message."""
@@ -97,7 +112,7 @@ class OrgChoiceField(forms.TypedChoiceField):
         super().__init__(choices=[("", "—"), *org_choices(versions)], coerce=int, **kwargs)
 
 
-class OrgMoveForm(ChiboForm):
+class OrgMoveForm(Form):
     def __init__(self, *args: Any, candidates: list[OrgVersion], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["parent"] = OrgChoiceField(versions=candidates, label=_("Cấp trên mới"))
@@ -105,7 +120,7 @@ class OrgMoveForm(ChiboForm):
         self.by_id = {v.org_id: v for v in candidates}
 
 
-class OrgMergeForm(ChiboForm):
+class OrgMergeForm(Form):
     def __init__(self, *args: Any, siblings: list[OrgVersion], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.by_id = {v.org_id: v for v in siblings}
@@ -125,7 +140,7 @@ class OrgMergeForm(ChiboForm):
         self.fields["on"] = VNDateField(label=ON_LABEL, help_text=ON_HELP)
 
 
-class OrgSplitForm(ChiboForm):
+class OrgSplitForm(Form):
     def __init__(self, *args: Any, version: OrgVersion, members: list[Any], children: list[OrgVersion], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         length = OrgVersion._meta.get_field("name").max_length
@@ -156,5 +171,5 @@ class OrgSplitForm(ChiboForm):
         return cleaned
 
 
-class OnlyDateForm(ChiboForm):
+class OnlyDateForm(Form):
     on = VNDateField(label=ON_LABEL, help_text=ON_HELP)
