@@ -22,14 +22,16 @@ ON_HELP = gettext_lazy("dd/mm/yyyy")
 
 
 class FocusFirstErrorMixin:
-    """After validation, the first field with an error takes the focus (a phone user lands on it)."""
+    """The first field with an error takes the focus (a phone user lands on it), service errors included."""
 
-    def full_clean(self) -> None:
-        super().full_clean()  # type: ignore[misc]
-        for name, field in self.fields.items():  # type: ignore[attr-defined]
-            if name in self.errors and not field.widget.is_hidden:  # type: ignore[attr-defined]
-                field.widget.attrs["autofocus"] = True
-                break
+    def add_error(self, field: str | None, error: Any) -> None:
+        super().add_error(field, error)  # type: ignore[misc]
+        focused = False
+        for name, form_field in self.fields.items():  # type: ignore[attr-defined]
+            form_field.widget.attrs.pop("autofocus", None)
+            if not focused and name in self._errors and not form_field.widget.is_hidden:  # type: ignore[attr-defined]
+                form_field.widget.attrs["autofocus"] = True
+                focused = True
 
 
 class Form(FocusFirstErrorMixin, ChiboForm):
