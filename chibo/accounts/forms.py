@@ -155,8 +155,6 @@ def org_options(query: str, *, limit: int = 20) -> list[tuple[str, str]]:
     """(code, "name — parent path") of organisations matching ``query`` today: the name folded
     (diacritics and đ ignored) or the code, for the grant picker. Server-side, any tree size."""
     from chibo.core.text import fold
-    from chibo.orgs.selectors import ancestors
-
     text = (query or "").split("—")[0].strip()
     folded = fold(text)
     if len(folded) < 2:
@@ -171,9 +169,12 @@ def org_options(query: str, *, limit: int = 20) -> list[tuple[str, str]]:
     by_code = versions_on(on).filter(org__code__istartswith=text).select_related("org")[:5]
     seen = {v.pk for v in versions}
     versions += [v for v in by_code if v.pk not in seen]
+    # The two nearest ancestors of every result, in one query.
+    chains = {v.pk: [int(seg) for seg in v.path.strip("/").split("/")[:-1]][-2:] for v in versions}
+    names = dict(versions_on(on).filter(org_id__in={i for ids in chains.values() for i in ids}).values_list("org_id", "name"))
     out = []
     for v in versions:
-        chain = " › ".join(a.name for a in ancestors(v, on=on)[-2:])
+        chain = " › ".join(names[i] for i in chains[v.pk] if i in names)
         out.append((v.org.code, f"{v.name}" + (f" — {chain}" if chain else "")))
     return out
 
