@@ -13,6 +13,7 @@ from chibo.accounts.models import Grant, Role, User
 from chibo.core.access import today
 from chibo.core.forms import ChiboForm
 from chibo.members.models import Member
+from chibo.orgs.forms import Form
 from chibo.orgs.models import Organisation, OrgVersion
 from chibo.orgs.selectors import versions_on
 
@@ -72,7 +73,7 @@ def _check_role_org(form: forms.Form, role_field: str, org_field: str) -> None:
         form.add_error(org_field, _("Hãy chọn tổ chức cho vai trò này."))
 
 
-class UserCreateForm(ChiboForm):
+class UserCreateForm(Form):
     username = forms.CharField(label=gettext_lazy("Tên đăng nhập"), max_length=USERNAME_MAX)
     password = forms.CharField(
         label=gettext_lazy("Mật khẩu"), widget=forms.PasswordInput(render_value=False), max_length=128,
@@ -128,7 +129,7 @@ class UserCreateForm(ChiboForm):
         return cleaned
 
 
-class GrantForm(ChiboForm):
+class GrantForm(Form):
     user = forms.ModelChoiceField(
         queryset=User.objects.all(), widget=forms.HiddenInput,
         error_messages={"invalid_choice": gettext_lazy("Không tìm thấy tài khoản."), "required": gettext_lazy("Không tìm thấy tài khoản.")},
@@ -154,8 +155,6 @@ def org_options(query: str, *, limit: int = 20) -> list[tuple[str, str]]:
     """(code, "name — parent path") of organisations matching ``query`` today: the name folded
     (diacritics and đ ignored) or the code, for the grant picker. Server-side, any tree size."""
     from chibo.core.text import fold
-    from chibo.orgs.selectors import ancestors
-
     text = (query or "").split("—")[0].strip()
     folded = fold(text)
     if len(folded) < 2:
@@ -170,9 +169,12 @@ def org_options(query: str, *, limit: int = 20) -> list[tuple[str, str]]:
     by_code = versions_on(on).filter(org__code__istartswith=text).select_related("org")[:5]
     seen = {v.pk for v in versions}
     versions += [v for v in by_code if v.pk not in seen]
+    # The two nearest ancestors of every result, in one query.
+    chains = {v.pk: [int(seg) for seg in v.path.strip("/").split("/")[:-1]][-2:] for v in versions}
+    names = dict(versions_on(on).filter(org_id__in={i for ids in chains.values() for i in ids}).values_list("org_id", "name"))
     out = []
     for v in versions:
-        chain = " › ".join(a.name for a in ancestors(v, on=on)[-2:])
+        chain = " › ".join(names[i] for i in chains[v.pk] if i in names)
         out.append((v.org.code, f"{v.name}" + (f" — {chain}" if chain else "")))
     return out
 

@@ -31,7 +31,7 @@ from chibo.members.models import (
     StatusPeriod,
 )
 from chibo.members.services import PROFILE_FIELDS
-from chibo.orgs.forms import ON_HELP, ON_LABEL, OrgChoiceField, ServiceModelForm
+from chibo.orgs.forms import ON_HELP, ON_LABEL, Form, OrgChoiceField, ServiceModelForm
 from chibo.orgs.models import OrgVersion
 
 DATE_HELP = gettext_lazy("dd/mm/yyyy")
@@ -133,7 +133,7 @@ class MemberForm(ServiceModelForm):
         return {k: self.cleaned_data.get(k) for k in PROFILE_FIELDS}
 
 
-class MoveForm(ChiboForm):
+class MoveForm(Form):
     note = forms.CharField(label=gettext_lazy("Ghi chú"), required=False, max_length=300)
 
     def __init__(self, *args: Any, cells: list[OrgVersion], **kwargs: Any) -> None:
@@ -201,6 +201,6 @@ class CommunityAssignForm(ServiceModelForm):
             ) % {"area": area_hint}
 
 
-class PositionEndForm(ChiboForm):
+class PositionEndForm(Form):
     position = forms.IntegerField(widget=forms.HiddenInput, error_messages={"required": gettext_lazy("Không tìm thấy chức vụ."), "invalid": gettext_lazy("Không tìm thấy chức vụ.")})
     on = VNDateField(label=gettext_lazy("Ngày kết thúc"), help_text=ON_HELP)

@@ -21,7 +21,24 @@ ON_LABEL = gettext_lazy("Ngày hiệu lực")
 ON_HELP = gettext_lazy("dd/mm/yyyy")
 
 
-class ServiceModelForm(ChiboModelForm):
+class FocusFirstErrorMixin:
+    """The first field with an error takes the focus (a phone user lands on it), service errors included."""
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        super().add_error(field, error)  # type: ignore[misc]
+        focused = False
+        for name, form_field in self.fields.items():  # type: ignore[attr-defined]
+            form_field.widget.attrs.pop("autofocus", None)
+            if not focused and name in self._errors and not form_field.widget.is_hidden:  # type: ignore[attr-defined]
+                form_field.widget.attrs["autofocus"] = True
+                focused = True
+
+
+class Form(FocusFirstErrorMixin, ChiboForm):
+    pass
+
+
+class ServiceModelForm(FocusFirstErrorMixin, ChiboModelForm):
     """A ModelForm whose fields (lengths, choices) come from the model, and whose cross-field rules
     are the service's: the model's own constraints are not re-checked here (their messages are not
     the user's language), the service checks them with a Vietnamese message."""
@@ -97,7 +114,7 @@ class OrgChoiceField(forms.TypedChoiceField):
         super().__init__(choices=[("", "—"), *org_choices(versions)], coerce=int, **kwargs)
 
 
-class OrgMoveForm(ChiboForm):
+class OrgMoveForm(Form):
     def __init__(self, *args: Any, candidates: list[OrgVersion], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["parent"] = OrgChoiceField(versions=candidates, label=_("Cấp trên mới"))
@@ -105,7 +122,7 @@ class OrgMoveForm(ChiboForm):
         self.by_id = {v.org_id: v for v in candidates}
 
 
-class OrgMergeForm(ChiboForm):
+class OrgMergeForm(Form):
     def __init__(self, *args: Any, siblings: list[OrgVersion], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.by_id = {v.org_id: v for v in siblings}
@@ -125,7 +142,7 @@ class OrgMergeForm(ChiboForm):
         self.fields["on"] = VNDateField(label=ON_LABEL, help_text=ON_HELP)
 
 
-class OrgSplitForm(ChiboForm):
+class OrgSplitForm(Form):
     def __init__(self, *args: Any, version: OrgVersion, members: list[Any], children: list[OrgVersion], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         length = OrgVersion._meta.get_field("name").max_length
@@ -156,5 +173,5 @@ class OrgSplitForm(ChiboForm):
         return cleaned
 
 
-class OnlyDateForm(ChiboForm):
+class OnlyDateForm(Form):
     on = VNDateField(label=ON_LABEL, help_text=ON_HELP)

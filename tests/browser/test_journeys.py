@@ -144,8 +144,8 @@ def test_add_member_fix_the_citizen_id_and_save(page: Page, bworld: World) -> No
     page.get_by_test_id("save").click()
 
     message = "Chữ số thứ 4 của số căn cước (0) không khớp với giới tính và thế kỷ sinh (phải là 1)."
-    expect(page.get_by_test_id("error")).to_have_text(message)
-    expect(page.get_by_test_id("field-error")).to_have_text(message)
+    expect(page.get_by_test_id("error-summary")).to_contain_text("Có 1 mục cần sửa")
+    expect(page.get_by_test_id("error-citizen_id")).to_have_text(message)
     citizen_id = page.locator("#id_citizen_id")
     expect(citizen_id).to_have_attribute("aria-invalid", "true")
     expect(citizen_id).to_be_focused()
@@ -162,7 +162,7 @@ def test_add_member_fix_the_citizen_id_and_save(page: Page, bworld: World) -> No
     expect(page.locator(".props")).to_contain_text("022192123456")
     expect(page.locator(".props")).to_contain_text("15/03/1992")
     expect(page.get_by_test_id("membership-history")).to_contain_text("Chi bộ thôn Trung Sơn")
-    expect(page.get_by_test_id("field-error")).to_have_count(0)
+    expect(page.get_by_test_id("error-citizen_id")).to_have_count(0)
 
 
 def test_move_member_to_another_cell(page: Page, bworld: World) -> None:
@@ -174,7 +174,7 @@ def test_move_member_to_another_cell(page: Page, bworld: World) -> None:
     page.locator("#id_org").select_option(label="Chi bộ thôn Đồng Tâm")
     page.locator("#id_on").fill("31/02/2024")
     page.get_by_role("button", name="Chuyển", exact=True).click()
-    expect(page.get_by_test_id("error")).to_have_text("Ngày 31/02/2024 không đúng dạng dd/mm/yyyy.")
+    expect(page.get_by_test_id("error-on")).to_have_text("31/02/2024 không phải ngày có thật.")
     expect(page.locator("#id_org option:checked")).to_have_text("Chi bộ thôn Đồng Tâm")
 
     move_member(page, member_id, to="Chi bộ thôn Đồng Tâm", on="01/03/2024", note="Chuyển nơi ở")

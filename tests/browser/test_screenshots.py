@@ -50,7 +50,7 @@ def test_screenshots_of_the_main_pages(page: Page, bworld: World) -> None:
         page.locator("#id_citizen_id").fill("0221880001")
         page.locator("#id_admitted_on").fill("19/05/2012")
         page.get_by_test_id("save").click()
-        expect(page.get_by_test_id("field-error")).to_have_text("Số căn cước phải có đúng 12 chữ số (đang có 10).")
+        expect(page.get_by_test_id("error-citizen_id")).to_have_text("Số căn cước phải có đúng 12 chữ số (đang có 10).")
         no_horizontal_scroll(page)
         shot(page, "member-form-error")
 
