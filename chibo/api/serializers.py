@@ -44,14 +44,20 @@ class InputSerializer(serializers.Serializer):
 
 
 class ErrorSerializer(serializers.Serializer):
-    """A refusal by a rule of party data (a service's ChiboError) or a bad query parameter."""
+    """Every error of the API (chibo.api.errors): one sentence, a code, and the fields concerned."""
 
-    detail = serializers.CharField(help_text=_("Thông báo bằng tiếng Việt."))
-    field = serializers.CharField(allow_null=True, help_text=_("Trường gây lỗi, nếu có."))
-
-
-class DetailSerializer(serializers.Serializer):
-    detail = serializers.CharField()
+    detail = serializers.CharField(help_text=_("Thông báo, theo ngôn ngữ của yêu cầu (mặc định tiếng Việt)."))
+    code = serializers.CharField(
+        help_text=_(
+            "Mã lỗi ổn định: invalid, parse_error, not_authenticated, authentication_failed, permission_denied, "
+            "not_found, method_not_allowed, not_acceptable, unsupported_media_type, refused, throttled, server_error."
+        )
+    )
+    # Declared fields are taken off the class, so this does not shadow Serializer.fields at run time.
+    fields = serializers.DictField(  # type: ignore[assignment]
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text=_("Lỗi của từng trường hay tham số: {tên: [thông báo]}; rỗng khi lỗi không thuộc trường nào."),
+    )
 
 
 # Authentication ----------------------------------------------------------------------------
