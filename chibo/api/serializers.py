@@ -183,12 +183,12 @@ class MemberSerializer(MemberSummarySerializer):
 class MemberProfileSerializer(InputSerializer):
     """A profile to write; PATCH uses it partially. The services check the content."""
 
-    surname = fields.text(max_length=_max("surname"), required=True)
+    surname = fields.text(max_length=_max("surname"), required=True, allow_blank=False)
     middle_name = fields.text(max_length=_max("middle_name"))
-    given_name = fields.text(max_length=_max("given_name"), required=True)
+    given_name = fields.text(max_length=_max("given_name"), required=True, allow_blank=False)
     date_of_birth = fields.date(required=True, help_text="YYYY-MM-DD")
     sex = fields.choice(choices=Sex.choices, required=True)
-    citizen_id = fields.text(max_length=_max("citizen_id"), required=True, help_text=_("Số căn cước, 12 chữ số."))
+    citizen_id = fields.text(max_length=_max("citizen_id"), required=True, allow_blank=False, help_text=_("Số căn cước, 12 chữ số."))
     admitted_on = fields.date(required=True, help_text="YYYY-MM-DD")
     official_on = fields.date(allow_null=True, help_text="YYYY-MM-DD")
     party_card_number = fields.text(max_length=_max("party_card_number"))

@@ -27,6 +27,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework import status as http
 from rest_framework.authtoken.models import Token
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -57,8 +58,13 @@ ID_SCHEMA = {"type": "integer", "format": "int64", "minimum": 1, "maximum": MAX_
 
 
 class ApiView(APIView):
-    """Every view of the API: errors in one shape (chibo.api.errors), documented on every operation."""
+    """Every view of the API: JSON bodies only, errors in one shape (chibo.api.errors), documented on every operation.
 
+    Form bodies are not taken: they cannot tell null from the text "null", and the schema would have to
+    describe three encodings of every body.
+    """
+
+    parser_classes = [JSONParser]
     schema = ErrorDocumentingSchema()
 
 
