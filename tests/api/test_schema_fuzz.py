@@ -15,11 +15,14 @@ One adjustment, to a check that cannot apply as written:
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.config import SchemathesisConfig
@@ -31,7 +34,23 @@ SEED = 20261201
 
 
 @pytest.fixture
-def api_schema(world: World) -> Any:
+def _connection_kept() -> Iterator[None]:
+    """Keep the test's database connection across requests, as Django's test client does.
+
+    schemathesis drives the real WSGI handler, whose request signals close the connection (and with it
+    the test's transaction on PostgreSQL).
+    """
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def api_schema(world: World, _connection_kept: None) -> Any:
     token, _created = Token.objects.get_or_create(user=world.users["staff"])
     config = SchemathesisConfig.from_dict(
         {
