@@ -27,13 +27,24 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
+import types
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.http import HttpResponse
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import (
+    URLPattern,
+    URLResolver,
+    clear_url_caches,
+    get_resolver,
+    include,
+    path,
+    reverse,
+)
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
@@ -297,8 +308,8 @@ def verdict(name: str, expected: int | str, response: Any) -> bool:
 def unmasked(body: bytes, *paths: str) -> bytes:
     """The page without its CSRF tokens (masked afresh on every response) and without its own path."""
     body = re.sub(rb'(X-CSRFToken": "|name="csrfmiddlewaretoken" value=")[^"]+', rb"\1", body)
-    for path in paths:
-        body = body.replace(path.split("?")[0].encode(), b"")
+    for url in paths:
+        body = body.replace(url.split("?")[0].encode(), b"")
     return body
 
 
@@ -308,6 +319,22 @@ def test_every_url_name_has_a_rule() -> None:
     assert not missing, f"URLs without an access rule in tests/test_access_matrix.py RULES: {missing}"
     stale = sorted(set(RULES) - names)
     assert not stale, f"rules for URLs that no longer exist: {stale}"
+
+
+def test_a_new_route_without_a_rule_is_named(settings, monkeypatch) -> None:
+    """What a developer sees when adding a URL and no rule: the name of the URL."""
+    urlconf = types.ModuleType("tests_access_matrix_new_route")
+    urlconf.urlpatterns = [  # type: ignore[attr-defined]
+        path("", include("chibo.urls")),
+        path("reports/", include(([path("new/", lambda request: HttpResponse(), name="new")], "reports"))),
+    ]
+    monkeypatch.setitem(sys.modules, urlconf.__name__, urlconf)
+    settings.ROOT_URLCONF = urlconf.__name__
+    clear_url_caches()
+    try:
+        assert sorted(set(url_patterns()) - set(RULES)) == ["reports:new"]
+    finally:
+        clear_url_caches()
 
 
 def test_every_url_answers_each_persona_by_its_rule(scene: Scene) -> None:
