@@ -76,17 +76,17 @@ def _as_of(*, request: Request) -> dt.date:
     if "as_of" not in request.query_params:
         return today()
     raw = request.query_params["as_of"].strip()
-    try:
-        if not ISO_DATE.fullmatch(raw):
-            raise ValueError(raw)
-        return dt.datetime.strptime(raw, "%Y-%m-%d").date()  # noqa: DTZ007 - a calendar date, no time
-    except ValueError:
-        message = (
-            _("Ngày %(value)s không đúng dạng YYYY-MM-DD (ví dụ 2025-07-01).") % {"value": raw[:40]}
-            if raw
-            else _("Tham số as_of để trống: hãy bỏ nó đi, hoặc ghi một ngày YYYY-MM-DD.")
+    if not raw:
+        raise BadParameter(_("Tham số as_of để trống: hãy bỏ nó đi, hoặc ghi một ngày YYYY-MM-DD."), parameter="as_of")
+    if not ISO_DATE.fullmatch(raw):
+        raise BadParameter(
+            _("Ngày %(value)s không đúng dạng YYYY-MM-DD (ví dụ 2025-07-01).") % {"value": raw[:40]}, parameter="as_of"
         )
-        raise BadParameter(message, parameter="as_of") from None
+    try:
+        return dt.date(int(raw[:4]), int(raw[5:7]), int(raw[8:]))
+    except ValueError:
+        # The same message as the forms' date field, for a day that does not exist (2024-02-30).
+        raise BadParameter(_("%(value)s không phải ngày có thật.") % {"value": raw}, parameter="as_of") from None
 
 
 def _id_param(*, request: Request, name: str) -> int | None:

@@ -36,6 +36,8 @@ def _error(response, status: int, code: str) -> dict:
         ("/api/v1/orgs/?as_of=", "as_of", "Tham số as_of để trống: hãy bỏ nó đi, hoặc ghi một ngày YYYY-MM-DD."),
         ("/api/v1/orgs/?as_of=2024-W01-1", "as_of", "Ngày 2024-W01-1 không đúng dạng YYYY-MM-DD (ví dụ 2025-07-01)."),
         ("/api/v1/orgs/?as_of=20240101", "as_of", "Ngày 20240101 không đúng dạng YYYY-MM-DD (ví dụ 2025-07-01)."),
+        ("/api/v1/orgs/?as_of=2024-02-30", "as_of", "2024-02-30 không phải ngày có thật."),
+        ("/api/v1/orgs/?as_of=2025-13-01", "as_of", "2025-13-01 không phải ngày có thật."),
         ("/api/v1/orgs/?parent=", "parent", "Tham số parent phải là một số hiệu (số nguyên dương)."),
         ("/api/v1/members/?org=", "org", "Tham số org phải là một số hiệu (số nguyên dương)."),
         ("/api/v1/members/?status=", "status", "Trạng thái “” không hợp lệ."),
