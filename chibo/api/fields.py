@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.core.validators import ProhibitNullCharactersValidator
+from django.core.validators import ProhibitNullCharactersValidator, RegexValidator
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.validators import ProhibitSurrogateCharactersValidator
@@ -65,18 +65,23 @@ class EmailField(serializers.EmailField):
 def text(
     *, max_length: int, required: bool = False, allow_blank: bool = True, help_text: StrOrPromise = ""
 ) -> serializers.CharField:
+    # A field that may not be blank says so in the schema: at least one character that is not a space
+    # (the value is trimmed before it is checked, so "   " is blank too).
+    not_blank = [] if allow_blank else [RegexValidator(r"\S", message=_("Trường này không được để trống."))]
     return CharField(
         max_length=max_length,
         required=required,
         allow_blank=allow_blank,
         help_text=help_text or None,
         error_messages=_text_messages(),
+        validators=not_blank,
     )
 
 
 def password(*, max_length: int = 4096) -> serializers.CharField:
     return CharField(
         max_length=max_length,
+        min_length=1,
         trim_whitespace=False,
         style={"input_type": "password"},
         write_only=True,

@@ -44,14 +44,20 @@ class InputSerializer(serializers.Serializer):
 
 
 class ErrorSerializer(serializers.Serializer):
-    """A refusal by a rule of party data (a service's ChiboError) or a bad query parameter."""
+    """Every error of the API (chibo.api.errors): one sentence, a code, and the fields concerned."""
 
-    detail = serializers.CharField(help_text=_("Thông báo bằng tiếng Việt."))
-    field = serializers.CharField(allow_null=True, help_text=_("Trường gây lỗi, nếu có."))
-
-
-class DetailSerializer(serializers.Serializer):
-    detail = serializers.CharField()
+    detail = serializers.CharField(help_text=_("Thông báo, theo ngôn ngữ của yêu cầu (mặc định tiếng Việt)."))
+    code = serializers.CharField(
+        help_text=_(
+            "Mã lỗi ổn định: invalid, parse_error, not_authenticated, authentication_failed, permission_denied, "
+            "not_found, method_not_allowed, not_acceptable, unsupported_media_type, refused, throttled, server_error."
+        )
+    )
+    # Declared fields are taken off the class, so this does not shadow Serializer.fields at run time.
+    fields = serializers.DictField(  # type: ignore[assignment]
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text=_("Lỗi của từng trường hay tham số: {tên: [thông báo]}; rỗng khi lỗi không thuộc trường nào."),
+    )
 
 
 # Authentication ----------------------------------------------------------------------------
@@ -182,12 +188,12 @@ class MemberSerializer(MemberSummarySerializer):
 class MemberProfileSerializer(InputSerializer):
     """A profile to write; PATCH uses it partially. The services check the content."""
 
-    surname = fields.text(max_length=_max("surname"), required=True)
+    surname = fields.text(max_length=_max("surname"), required=True, allow_blank=False)
     middle_name = fields.text(max_length=_max("middle_name"))
-    given_name = fields.text(max_length=_max("given_name"), required=True)
+    given_name = fields.text(max_length=_max("given_name"), required=True, allow_blank=False)
     date_of_birth = fields.date(required=True, help_text="YYYY-MM-DD")
     sex = fields.choice(choices=Sex.choices, required=True)
-    citizen_id = fields.text(max_length=_max("citizen_id"), required=True, help_text=_("Số căn cước, 12 chữ số."))
+    citizen_id = fields.text(max_length=_max("citizen_id"), required=True, allow_blank=False, help_text=_("Số căn cước, 12 chữ số."))
     admitted_on = fields.date(required=True, help_text="YYYY-MM-DD")
     official_on = fields.date(allow_null=True, help_text="YYYY-MM-DD")
     party_card_number = fields.text(max_length=_max("party_card_number"))

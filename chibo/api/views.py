@@ -7,6 +7,7 @@ like missing ones); every write goes through a service (one transaction with its
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django.conf import settings
@@ -26,6 +27,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework import status as http
 from rest_framework.authtoken.models import Token
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -33,11 +35,11 @@ from rest_framework.views import APIView
 
 from chibo.accounts import services as account_services
 from chibo.api import serializers as s
-from chibo.api.errors import chibo_error_response
+from chibo.api.errors import BadParameter, error_response
 from chibo.api.fields import MAX_ID
 from chibo.api.pagination import ApiPagination
+from chibo.api.schema import ErrorDocumentingSchema
 from chibo.core.access import Action, Policy, policy_for, today
-from chibo.core.errors import ChiboError
 from chibo.members import selectors as member_selectors
 from chibo.members import services as member_services
 from chibo.members.models import Member, Status
@@ -45,44 +47,65 @@ from chibo.orgs import selectors as org_selectors
 from chibo.orgs.models import OrgVersion
 
 AS_OF = OpenApiParameter(
-    "as_of", OpenApiTypes.DATE, OpenApiParameter.QUERY, description="Ngày xem (YYYY-MM-DD); mặc định hôm nay."
+    "as_of",
+    OpenApiTypes.DATE,
+    OpenApiParameter.QUERY,
+    description="Ngày xem (YYYY-MM-DD); mặc định hôm nay. Để trống (as_of=) là lỗi 400.",
 )
-ERROR = OpenApiResponse(
-    response=s.ErrorSerializer,
-    description="Bị từ chối: {detail, field}; lỗi kiểu dữ liệu theo từng trường có dạng {trường: [thông báo]}.",
-)
-NOT_FOUND = OpenApiResponse(response=s.DetailSerializer, description="Không có, hoặc ngoài phạm vi quyền của người dùng.")
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# An id in a query parameter: what the database can hold (a larger one is refused before any query).
+ID_SCHEMA = {"type": "integer", "format": "int64", "minimum": 1, "maximum": MAX_ID}
+
+
+class ApiView(APIView):
+    """Every view of the API: JSON bodies only, errors in one shape (chibo.api.errors), documented on every operation.
+
+    Form bodies are not taken: they cannot tell null from the text "null", and the schema would have to
+    describe three encodings of every body.
+    """
+
+    parser_classes = [JSONParser]
+    schema = ErrorDocumentingSchema()
 
 
 # Helpers -----------------------------------------------------------------------------------
 
 
 def _as_of(*, request: Request) -> dt.date:
-    raw = request.query_params.get("as_of", "").strip()
-    if not raw:
+    """``?as_of=YYYY-MM-DD``, today (Vietnam's date) when absent; given empty or malformed, 400."""
+    if "as_of" not in request.query_params:
         return today()
+    raw = request.query_params["as_of"].strip()
+    if not raw:
+        raise BadParameter(_("Tham số as_of để trống: hãy bỏ nó đi, hoặc ghi một ngày YYYY-MM-DD."), parameter="as_of")
+    if not ISO_DATE.fullmatch(raw):
+        raise BadParameter(
+            _("Ngày %(value)s không đúng dạng YYYY-MM-DD (ví dụ 2025-07-01).") % {"value": raw[:40]}, parameter="as_of"
+        )
     try:
-        return dt.datetime.strptime(raw, "%Y-%m-%d").date()  # noqa: DTZ007 - a calendar date, no time
+        return dt.date(int(raw[:4]), int(raw[5:7]), int(raw[8:]))
     except ValueError:
-        raise ChiboError(
-            _("Ngày %(value)s không đúng dạng YYYY-MM-DD (ví dụ 2025-07-01).") % {"value": raw[:40]},
-            field="as_of",
-        ) from None
+        # The same message as the forms' date field, for a day that does not exist (2024-02-30).
+        raise BadParameter(_("%(value)s không phải ngày có thật.") % {"value": raw}, parameter="as_of") from None
 
 
 def _id_param(*, request: Request, name: str) -> int | None:
-    raw = request.query_params.get(name, "").strip()
-    if not raw:
+    """An id in ``?name=``, None when absent; given empty or not a positive 64-bit integer, 400."""
+    if name not in request.query_params:
         return None
+    raw = request.query_params[name].strip()
     if not (raw.isascii() and raw.isdigit() and len(raw) <= 19) or not 0 < int(raw) <= MAX_ID:
-        raise ChiboError(_("Tham số %(name)s phải là một số hiệu (số nguyên dương).") % {"name": name}, field=name)
+        raise BadParameter(_("Tham số %(name)s phải là một số hiệu (số nguyên dương).") % {"name": name}, parameter=name)
     return int(raw)
 
 
 def _status_param(*, request: Request) -> str:
-    value = request.query_params.get("status", "").strip()
-    if value and value not in Status.values:
-        raise ChiboError(_("Trạng thái %(value)s không hợp lệ.") % {"value": value[:40]}, field="status")
+    """``?status=``: one of the statuses, or absent (the active statuses); given empty or unknown, 400."""
+    if "status" not in request.query_params:
+        return ""
+    value = request.query_params["status"].strip()
+    if value not in Status.values:
+        raise BadParameter(_("Trạng thái “%(value)s” không hợp lệ.") % {"value": value[:40]}, parameter="status")
     return value
 
 
@@ -125,7 +148,7 @@ def _visible_org(*, policy: Policy, org_id: int, on: dt.date, action: Action = A
 # Authentication ----------------------------------------------------------------------------
 
 
-class TokenView(APIView):
+class TokenView(ApiView):
     """Exchange a user name and password for an API token; the login throttle applies."""
 
     authentication_classes: list[Any] = []
@@ -133,7 +156,12 @@ class TokenView(APIView):
 
     @extend_schema(
         request=s.TokenRequestSerializer,
-        responses={200: s.TokenSerializer, 400: ERROR, 429: OpenApiResponse(response=s.ErrorSerializer, description="Đăng nhập sai quá nhiều lần.")},
+        responses={
+            200: s.TokenSerializer,
+            401: OpenApiResponse(
+                response=s.ErrorSerializer, description="Sai tên đăng nhập hoặc mật khẩu (code=authentication_failed)."
+            ),
+        },
         auth=[],
         tags=["auth"],
         summary="Lấy khóa truy cập (token) bằng tên đăng nhập và mật khẩu",
@@ -143,15 +171,19 @@ class TokenView(APIView):
         serializer.is_valid(raise_exception=True)
         username: str = serializer.validated_data["username"]
         if account_services.login_blocked(username=username):
-            return Response(
-                {"detail": _("Đăng nhập sai quá nhiều lần. Hãy thử lại sau ít phút."), "field": None},
-                status=http.HTTP_429_TOO_MANY_REQUESTS,
-                headers={"Retry-After": str(settings.CHIBO_LOGIN_WINDOW_MINUTES * 60)},
+            response = error_response(
+                _("Đăng nhập sai quá nhiều lần. Hãy thử lại sau ít phút."), status_code=http.HTTP_429_TOO_MANY_REQUESTS
             )
+            response["Retry-After"] = str(settings.CHIBO_LOGIN_WINDOW_MINUTES * 60)
+            return response
         user = authenticate(request._request, username=username, password=serializer.validated_data["password"])
         if user is None:
             account_services.login_failed(username=username, ip=request.META.get("REMOTE_ADDR"))
-            return chibo_error_response(ChiboError(_("Tên đăng nhập hoặc mật khẩu không đúng.")))
+            return error_response(
+                _("Tên đăng nhập hoặc mật khẩu không đúng."),
+                status_code=http.HTTP_401_UNAUTHORIZED,
+                code="authentication_failed",
+            )
         account_services.login_succeeded(username=username)
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
@@ -160,15 +192,15 @@ class TokenView(APIView):
 # Organisations -----------------------------------------------------------------------------
 
 
-class OrgListView(APIView):
+class OrgListView(ApiView):
     pagination_class = ApiPagination
 
     @extend_schema(
         parameters=[
             AS_OF,
-            OpenApiParameter("parent", OpenApiTypes.INT, OpenApiParameter.QUERY, description="Chỉ các tổ chức trực thuộc tổ chức này."),
+            OpenApiParameter("parent", ID_SCHEMA, OpenApiParameter.QUERY, description="Chỉ các tổ chức trực thuộc tổ chức này."),
         ],
-        responses={200: s.OrgSerializer(many=True), 400: ERROR},
+        responses={200: s.OrgSerializer(many=True)},
         tags=["orgs"],
         summary="Các tổ chức người dùng được xem vào ngày as_of",
     )
@@ -185,8 +217,8 @@ class OrgListView(APIView):
         return paginator.get_paginated_response(s.OrgSerializer(page, many=True).data)
 
 
-class OrgDetailView(APIView):
-    @extend_schema(parameters=[AS_OF], responses={200: s.OrgDetailSerializer, 400: ERROR, 404: NOT_FOUND}, tags=["orgs"], summary="Một tổ chức, với số liệu của cả cây con")
+class OrgDetailView(ApiView):
+    @extend_schema(parameters=[AS_OF], responses={200: s.OrgDetailSerializer}, tags=["orgs"], summary="Một tổ chức, với số liệu của cả cây con")
     def get(self, request: Request, org_id: int) -> Response:
         """One organisation on ``as_of`` with the figures of its subtree."""
         on = _as_of(request=request)
@@ -195,8 +227,8 @@ class OrgDetailView(APIView):
         return Response({**_org_data(version=version), "as_of": on, "stats": s.StatsSerializer(stats).data})
 
 
-class OrgChildrenView(APIView):
-    @extend_schema(parameters=[AS_OF], responses={200: s.OrgChildrenSerializer, 400: ERROR, 404: NOT_FOUND}, tags=["orgs"], summary="Các tổ chức trực thuộc, mỗi tổ chức với số liệu của nó")
+class OrgChildrenView(ApiView):
+    @extend_schema(parameters=[AS_OF], responses={200: s.OrgChildrenSerializer}, tags=["orgs"], summary="Các tổ chức trực thuộc, mỗi tổ chức với số liệu của nó")
     def get(self, request: Request, org_id: int) -> Response:
         """The visible children of an organisation on ``as_of``, each with its counts."""
         on = _as_of(request=request)
@@ -215,16 +247,16 @@ class OrgChildrenView(APIView):
 # Members -----------------------------------------------------------------------------------
 
 
-class MemberListView(APIView):
+class MemberListView(ApiView):
     pagination_class = ApiPagination
 
     @extend_schema(
         parameters=[
             OpenApiParameter("q", OpenApiTypes.STR, OpenApiParameter.QUERY, description="Tên (không phân biệt dấu), số căn cước, số thẻ đảng hoặc số điện thoại."),
-            OpenApiParameter("org", OpenApiTypes.INT, OpenApiParameter.QUERY, description="Chỉ đảng viên sinh hoạt trong tổ chức này (cả cây con)."),
+            OpenApiParameter("org", ID_SCHEMA, OpenApiParameter.QUERY, description="Chỉ đảng viên sinh hoạt trong tổ chức này (cả cây con)."),
             OpenApiParameter("status", OpenApiTypes.STR, OpenApiParameter.QUERY, enum=Status.values, description="Trạng thái hiện tại; mặc định các trạng thái đang sinh hoạt."),
         ],
-        responses={200: s.MemberSummarySerializer(many=True), 400: ERROR, 404: NOT_FOUND},
+        responses={200: s.MemberSummarySerializer(many=True)},
         tags=["members"],
         summary="Tìm đảng viên trong phạm vi quyền (không phân biệt dấu)",
     )
@@ -244,7 +276,7 @@ class MemberListView(APIView):
 
     @extend_schema(
         request=s.MemberCreateSerializer,
-        responses={201: s.MemberSerializer, 400: ERROR, 404: NOT_FOUND},
+        responses={201: s.MemberSerializer},
         tags=["members"],
         summary="Thêm đảng viên vào một chi bộ",
     )
@@ -264,8 +296,8 @@ class MemberListView(APIView):
         )
 
 
-class MemberDetailView(APIView):
-    @extend_schema(responses={200: s.MemberSerializer, 404: NOT_FOUND}, tags=["members"], summary="Hồ sơ đảng viên")
+class MemberDetailView(ApiView):
+    @extend_schema(responses={200: s.MemberSerializer}, tags=["members"], summary="Hồ sơ đảng viên")
     def get(self, request: Request, member_id: int) -> Response:
         """A member's full profile, with the current cell and status."""
         member = policy_for(request).member_or_404(_path_id(value=member_id), Action.VIEW_MEMBER)
@@ -273,7 +305,7 @@ class MemberDetailView(APIView):
 
     @extend_schema(
         request=s.MemberProfileSerializer,
-        responses={200: s.MemberSerializer, 400: ERROR, 404: NOT_FOUND},
+        responses={200: s.MemberSerializer},
         tags=["members"],
         summary="Sửa một số trường của hồ sơ đảng viên",
     )

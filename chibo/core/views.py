@@ -44,11 +44,18 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"ok": True})
 
 
+def _api_error(request: HttpRequest, *, status: int, detail: str, code: str) -> JsonResponse | None:
+    """Under /api/, the API's one error shape (chibo.api.errors) instead of a page."""
+    if not request.path.startswith("/api/"):
+        return None
+    return JsonResponse({"detail": detail, "code": code, "fields": {}}, status=status)
+
+
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    if request.path.startswith("/api/"):
-        return JsonResponse({"detail": _("Không tìm thấy."), "field": None}, status=404)
-    return render(request, "chibo/404.html", status=404)
+    api = _api_error(request, status=404, detail=_("Không tìm thấy."), code="not_found")
+    return api or render(request, "chibo/404.html", status=404)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return render(request, "chibo/500.html", status=500)
+    api = _api_error(request, status=500, detail=_("Lỗi máy chủ. Hãy thử lại sau."), code="server_error")
+    return api or render(request, "chibo/500.html", status=500)

@@ -25,20 +25,24 @@ def test_token_obtain_and_use(world):
     assert again.json()["token"] == token
 
 
-def test_bad_credentials_are_400_in_vietnamese(world):
+def test_bad_credentials_are_401_in_vietnamese(world):
     response = APIClient().post(TOKEN_URL, {"username": "canboxa", "password": "sai-mat-khau"}, format="json")
-    assert response.status_code == 400
-    assert response.json() == {"detail": "Tên đăng nhập hoặc mật khẩu không đúng.", "field": None}
+    assert response.status_code == 401
+    assert response.json() == {"detail": "Tên đăng nhập hoặc mật khẩu không đúng.", "code": "authentication_failed", "fields": {}}
     assert "token" not in response.json()
     unknown = APIClient().post(TOKEN_URL, {"username": "khongco", "password": "x"}, format="json")
-    assert unknown.status_code == 400
+    assert unknown.status_code == 401
     assert unknown.json() == response.json()
 
 
-def test_missing_fields_keep_drf_shape_in_vietnamese(world):
+def test_missing_fields_are_listed_in_the_error_shape_in_vietnamese(world):
     response = APIClient().post(TOKEN_URL, {}, format="json")
     assert response.status_code == 400
-    assert response.json() == {"username": ["Trường này là bắt buộc."], "password": ["Trường này là bắt buộc."]}
+    assert response.json() == {
+        "detail": "Dữ liệu gửi lên chưa hợp lệ ở 2 trường: username, password.",
+        "code": "invalid",
+        "fields": {"username": ["Trường này là bắt buộc."], "password": ["Trường này là bắt buộc."]},
+    }
 
 
 @override_settings(CHIBO_LOGIN_MAX_FAILURES=5)
@@ -46,12 +50,12 @@ def test_throttle_after_five_failures(world):
     client = APIClient()
     for _attempt in range(5):
         response = client.post(TOKEN_URL, {"username": "bithu", "password": "sai"}, format="json")
-        assert response.status_code == 400
+        assert response.status_code == 401
     assert LoginFailure.objects.filter(username="bithu").count() == 5
     # Blocked now, even with the right password; a blocked attempt is not counted again.
     blocked = client.post(TOKEN_URL, {"username": "BiThu", "password": PASSWORD}, format="json")
     assert blocked.status_code == 429
-    assert blocked.json()["detail"] == "Đăng nhập sai quá nhiều lần. Hãy thử lại sau ít phút."
+    assert blocked.json() == {"detail": "Đăng nhập sai quá nhiều lần. Hãy thử lại sau ít phút.", "code": "throttled", "fields": {}}
     assert int(blocked["Retry-After"]) > 0
     blocked = client.post(TOKEN_URL, {"username": "bithu", "password": PASSWORD}, format="json")
     assert blocked.status_code == 429
@@ -75,7 +79,7 @@ def test_inactive_user_gets_no_token(world):
     user.is_active = False
     user.save(update_fields=["is_active"])
     response = APIClient().post(TOKEN_URL, {"username": "canboxa", "password": PASSWORD}, format="json")
-    assert response.status_code == 400
+    assert response.status_code == 401
 
 
 @pytest.mark.parametrize(
@@ -86,12 +90,17 @@ def test_every_endpoint_requires_authentication(world, url):
     response = APIClient().get(url)
     assert response.status_code == 401
     assert response.json()["detail"].startswith("Chưa xác thực")
+    assert response.json()["code"] == "not_authenticated" and response.json()["fields"] == {}
     assert response["WWW-Authenticate"] == "Token"
     bad = APIClient()
     bad.credentials(HTTP_AUTHORIZATION="Token khong-phai-khoa")
     response = bad.get(url)
     assert response.status_code == 401
-    assert response.json() == {"detail": "Khóa truy cập không hợp lệ, hoặc tài khoản đã bị khóa."}
+    assert response.json() == {
+        "detail": "Khóa truy cập không hợp lệ, hoặc tài khoản đã bị khóa.",
+        "code": "authentication_failed",
+        "fields": {},
+    }
 
 
 def test_writes_require_authentication(world):

@@ -98,7 +98,8 @@ def test_member_list_org_and_status_filters(world, api_for):
 def test_member_list_bad_query_is_400(world, api_for, query, field):
     response = api_for("admin").get(f"/api/v1/members/?{query}")
     assert response.status_code == 400
-    assert response.json()["field"] == field
+    assert response.json()["code"] == "invalid"
+    assert list(response.json()["fields"]) == [field]
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -138,7 +139,7 @@ def test_create_allowed_or_404(world, client_for, persona):
             assert response.json()["cell"]["id"] == org_id(world, name)
         else:
             assert response.status_code == 404, name
-            assert response.json() == {"detail": "Không tìm thấy."}
+            assert response.json() == {"detail": "Không tìm thấy.", "code": "not_found", "fields": {}}
             assert _counts() == before
 
 
@@ -182,44 +183,68 @@ def test_create_probationary_with_joined_on(world, api_for):
         ("abcdefghijkl", "Số căn cước chỉ gồm chữ số"),
         ("999190123456", "Ba chữ số đầu của số căn cước"),
         ("022090123456", "Chữ số thứ 4 của số căn cước"),
-        ("", "Số căn cước không được để trống"),
     ],
 )
-def test_create_with_bad_citizen_id_is_400_and_writes_nothing(world, api_for, citizen_id, message_start):
+def test_create_with_bad_citizen_id_is_422_and_writes_nothing(world, api_for, citizen_id, message_start):
     before = _counts()
     payload = {"org": world.cell.pk, **new_member_payload(citizen_id=citizen_id)}
     response = api_for("staff").post("/api/v1/members/", payload, format="json")
-    assert response.status_code == 400
+    assert response.status_code == 422
+    assert response.json()["code"] == "refused"
     body = response.json()
-    assert body["field"] == "citizen_id"
+    assert list(body["fields"]) == ["citizen_id"]
     assert body["detail"].startswith(message_start)
     assert _counts() == before
 
 
-def test_create_duplicate_citizen_id_is_400(world, api_for):
+@pytest.mark.parametrize("blank", ["", "   "])
+def test_a_blank_required_text_is_400_naming_the_field(world, api_for, blank):
+    before = _counts()
+    payload = {"org": world.cell.pk, **new_member_payload(citizen_id=blank, surname=blank)}
+    response = api_for("staff").post("/api/v1/members/", payload, format="json")
+    assert response.status_code == 400
+    assert response.json()["fields"] == {
+        "surname": ["Trường này không được để trống."],
+        "citizen_id": ["Trường này không được để trống."],
+    }
+    patch = api_for("staff").patch(f"/api/v1/members/{world.member.pk}/", {"citizen_id": blank}, format="json")
+    assert patch.status_code == 400 and list(patch.json()["fields"]) == ["citizen_id"]
+    assert _counts() == before
+
+
+def test_a_form_body_is_415(world, api_for):
+    response = api_for("staff").post("/api/v1/members/", {"org": world.cell.pk, **new_member_payload()})
+    assert response.status_code == 415
+    assert response.json()["code"] == "unsupported_media_type"
+
+
+def test_create_duplicate_citizen_id_is_422(world, api_for):
     before = _counts()
     payload = {"org": world.cell.pk, **new_member_payload(citizen_id=world.other_member.citizen_id, date_of_birth="1975-04-04", sex="male")}
     response = api_for("admin").post("/api/v1/members/", payload, format="json")
-    assert response.status_code == 400
-    assert response.json()["field"] == "citizen_id"
+    assert response.status_code == 422
+    assert list(response.json()["fields"]) == ["citizen_id"]
     assert "đã có trong danh sách" in response.json()["detail"]
     assert _counts() == before
 
 
-def test_create_in_a_committee_is_400(world, api_for):
+def test_create_in_a_committee_is_422(world, api_for):
     before = _counts()
     response = api_for("staff").post("/api/v1/members/", {"org": world.commune.pk, **new_member_payload()}, format="json")
-    assert response.status_code == 400
-    assert response.json()["field"] == "org"
+    assert response.status_code == 422
+    assert list(response.json()["fields"]) == ["org"]
     assert _counts() == before
 
 
-def test_create_validation_errors_keep_drf_shape_in_vietnamese(world, api_for):
+def test_create_validation_errors_name_every_field_in_vietnamese(world, api_for):
     before = _counts()
     client = api_for("staff")
     response = client.post("/api/v1/members/", {}, format="json")
     assert response.status_code == 400
-    body = response.json()
+    assert set(response.json()) == {"detail", "code", "fields"}
+    assert response.json()["code"] == "invalid"
+    assert response.json()["detail"].startswith("Dữ liệu gửi lên chưa hợp lệ ở 7 trường: ")
+    body = response.json()["fields"]
     for field in ("org", "surname", "given_name", "date_of_birth", "sex", "citizen_id", "admitted_on"):
         assert body[field] == ["Trường này là bắt buộc."], field
     response = client.post(
@@ -227,7 +252,7 @@ def test_create_validation_errors_keep_drf_shape_in_vietnamese(world, api_for):
         {"org": "cell", **new_member_payload(date_of_birth="15/06/1990", sex="nam", surname="x" * 51, email="khong-phai-email")},
         format="json",
     )
-    body = response.json()
+    body = response.json()["fields"]
     assert response.status_code == 400
     assert body["org"] == ["Cần một số hiệu (số nguyên dương)."]
     assert body["date_of_birth"] == ["Ngày sai định dạng; hãy dùng YYYY-MM-DD."]
@@ -236,7 +261,11 @@ def test_create_validation_errors_keep_drf_shape_in_vietnamese(world, api_for):
     assert body["email"] == ["Địa chỉ email không hợp lệ."]
     response = client.post("/api/v1/members/", {"org": world.cell.pk, **new_member_payload(given_name="Ma\x00i")}, format="json")
     assert response.status_code == 400
-    assert response.json() == {"given_name": ["Không được chứa ký tự NUL."]}
+    assert response.json() == {
+        "detail": "Dữ liệu gửi lên chưa hợp lệ ở trường given_name.",
+        "code": "invalid",
+        "fields": {"given_name": ["Không được chứa ký tự NUL."]},
+    }
     assert _counts() == before
 
 
@@ -253,36 +282,38 @@ def test_create_validation_errors_keep_drf_shape_in_vietnamese(world, api_for):
         ({"joined_on": "2999-01-01"}, "joined_on"),
     ],
 )
-def test_create_rule_violations_are_400_not_500(world, api_for, overrides, field):
+def test_create_rule_violations_are_422_not_500(world, api_for, overrides, field):
     before = _counts()
     response = api_for("admin").post("/api/v1/members/", {"org": world.cell.pk, **new_member_payload(**overrides)}, format="json")
-    assert response.status_code == 400, response.content
+    assert response.status_code == 422, response.content
+    assert response.json()["code"] == "refused"
     if field is not None:
-        assert response.json()["field"] == field
+        assert list(response.json()["fields"]) == [field]
     assert _counts() == before
 
 
 @pytest.mark.parametrize(
     ("body", "content_type", "status", "expected"),
     [
-        ("{not json", "application/json", 400, {"detail": "Dữ liệu gửi lên không phải JSON hợp lệ."}),
-        ("[1, 2]", "application/json", 400, {"non_field_errors": ["Dữ liệu không hợp lệ: cần một đối tượng JSON, không phải list."]}),
-        ("null", "application/json", 400, {"non_field_errors": ["Không có dữ liệu gửi lên."]}),
-        ("<x/>", "application/xml", 415, {"detail": "Kiểu nội dung không được hỗ trợ; hãy gửi JSON (Content-Type: application/json)."}),
+        ("{not json", "application/json", 400, ("Dữ liệu gửi lên không phải JSON hợp lệ.", "parse_error")),
+        ("[1, 2]", "application/json", 400, ("Dữ liệu không hợp lệ: cần một đối tượng JSON, không phải list.", "invalid")),
+        ("null", "application/json", 400, ("Không có dữ liệu gửi lên.", "invalid")),
+        ("<x/>", "application/xml", 415, ("Kiểu nội dung không được hỗ trợ; hãy gửi JSON (Content-Type: application/json).", "unsupported_media_type")),
     ],
 )
 def test_malformed_bodies_are_4xx_in_vietnamese(world, client_for, body, content_type, status, expected):
     before = _counts()
     response = client_for("admin").generic("POST", "/api/v1/members/", body, content_type=content_type)
     assert response.status_code == status
-    assert response.json() == expected
+    assert response.json() == {"detail": expected[0], "code": expected[1], "fields": {}}
     assert _counts() == before
 
 
 def test_wrong_method_is_405_in_vietnamese(world, api_for):
     response = api_for("admin").delete(f"/api/v1/members/{world.member.pk}/")
     assert response.status_code == 405
-    assert response.json() == {"detail": "Phương thức DELETE không được hỗ trợ ở địa chỉ này."}
+    assert response.json() == {"detail": "Phương thức DELETE không được hỗ trợ ở địa chỉ này.", "code": "method_not_allowed", "fields": {}}
+    assert set(response["Allow"].replace(" ", "").split(",")) >= {"GET", "PATCH"}
     assert Member.objects.filter(pk=world.member.pk).exists()
 
 
@@ -327,14 +358,14 @@ def test_update_writes_audit(world, api_for):
     assert AuditEvent.objects.count() == before_audit + 1
 
 
-@pytest.mark.parametrize("citizen_id", ["0220851", "02218500000x", "022000000001", ""])
-def test_update_with_bad_citizen_id_is_400_and_writes_nothing(world, api_for, citizen_id):
+@pytest.mark.parametrize("citizen_id", ["0220851", "02218500000x", "022000000001"])
+def test_update_with_bad_citizen_id_is_422_and_writes_nothing(world, api_for, citizen_id):
     before = _counts()
     original = Member.objects.get(pk=world.member.pk)
     response = api_for("staff").patch(f"/api/v1/members/{world.member.pk}/", {"citizen_id": citizen_id, "phone": "0987654321"}, format="json")
-    assert response.status_code == 400
+    assert response.status_code == 422
     body = response.json()
-    assert body["field"] == "citizen_id"
+    assert list(body["fields"]) == ["citizen_id"]
     assert body["detail"].startswith(("Số căn cước", "Chữ số"))
     assert _counts() == before
     after = Member.objects.get(pk=world.member.pk)
@@ -344,7 +375,7 @@ def test_update_with_bad_citizen_id_is_400_and_writes_nothing(world, api_for, ci
 def test_update_null_for_a_required_field_is_400(world, api_for):
     response = api_for("staff").patch(f"/api/v1/members/{world.member.pk}/", {"surname": None, "official_on": None}, format="json")
     assert response.status_code == 400
-    assert response.json() == {"surname": ["Trường này không được để trống (null)."]}
+    assert response.json()["fields"] == {"surname": ["Trường này không được để trống (null)."]}
 
 
 # Query counts ------------------------------------------------------------------------------
@@ -387,7 +418,11 @@ def test_errors_follow_accept_language(world, api_for):
     try:
         payload = {"org": world.cell.pk, **new_member_payload(citizen_id="12345")}
         english = client.post("/api/v1/members/", payload, format="json", headers={"Accept-Language": "en"})
-        assert english.json() == {"detail": "The citizen ID number must have exactly 12 digits (it has 5).", "field": "citizen_id"}
+        assert english.json() == {
+            "detail": "The citizen ID number must have exactly 12 digits (it has 5).",
+            "code": "refused",
+            "fields": {"citizen_id": ["The citizen ID number must have exactly 12 digits (it has 5)."]},
+        }
     finally:
         translation.deactivate()
     vietnamese = client.post("/api/v1/members/", payload, format="json")
