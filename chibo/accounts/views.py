@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from chibo.accounts import forms, services
 from chibo.accounts.forms import ActionForm, GrantForm, LoginForm, RevokeForm, UserCreateForm
@@ -117,6 +117,7 @@ def _create_with_grant(request: HttpRequest, data: dict[str, Any]) -> User:
     return user
 
 
+@require_safe
 @login_required
 def org_options(request: HttpRequest) -> HttpResponse:
     """The grant picker's suggestions: <option>s of organisations matching ?q= (admins only)."""

@@ -38,6 +38,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "chibo/home.html", context)
 
 
+@require_safe
 def healthz(request: HttpRequest) -> HttpResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")

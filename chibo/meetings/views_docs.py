@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.text import slugify
+from django.views.decorators.http import require_safe
 
 from chibo.core.access import Action, policy_for, today
 from chibo.core.text import fold
@@ -68,24 +69,28 @@ def _resolution_name(resolution: Resolution, ext: str) -> str:
     return f"nghi-quyet-{number}-{_cell_slug(resolution.meeting.org_id)}-{day:%Y-%m-%d}.{ext}"
 
 
+@require_safe
 @login_required
 def minutes_pdf(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = _meeting(request, meeting_id)
     return _file(documents.minutes_pdf(meeting), content_type=documents.PDF, filename=_minutes_name(meeting, "pdf"))
 
 
+@require_safe
 @login_required
 def minutes_docx(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = _meeting(request, meeting_id)
     return _file(documents.minutes_docx(meeting), content_type=documents.DOCX, filename=_minutes_name(meeting, "docx"))
 
 
+@require_safe
 @login_required
 def resolution_pdf(request: HttpRequest, meeting_id: int) -> HttpResponse:
     resolution = _resolution(_meeting(request, meeting_id))
     return _file(documents.resolution_pdf(resolution), content_type=documents.PDF, filename=_resolution_name(resolution, "pdf"))
 
 
+@require_safe
 @login_required
 def resolution_docx(request: HttpRequest, meeting_id: int) -> HttpResponse:
     resolution = _resolution(_meeting(request, meeting_id))
@@ -93,6 +98,7 @@ def resolution_docx(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 
 def _book(build: Callable[[int, int], bytes], content_type: str, ext: str) -> Callable[..., HttpResponse]:
+    @require_safe
     @login_required
     def view(request: HttpRequest, org_id: int, year: int) -> HttpResponse:
         if not 1930 <= year <= 9999 or not Organisation.objects.filter(pk=org_id).exists():

@@ -22,7 +22,7 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from chibo.core.access import Action, Policy, policy_for, today
 from chibo.core.forms import ChiboForm, run_service, status_for
@@ -178,6 +178,7 @@ def _detail_error(request: HttpRequest, meeting: Meeting, **forms_with_errors: A
     return render(request, "meetings/prep_detail.html", _detail_context(request, meeting, **forms_with_errors), status=400)
 
 
+@require_safe
 @login_required
 def detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = meeting_or_404(policy_for(request), meeting_id)
@@ -352,6 +353,7 @@ def _material_or_404(request: HttpRequest, material_id: int, action: Action = Ac
     return material
 
 
+@require_safe
 @login_required
 def material_download(request: HttpRequest, material_id: int) -> FileResponse:
     material = _material_or_404(request, material_id)
@@ -446,6 +448,7 @@ def upper_assign(request: HttpRequest, org_id: int) -> HttpResponse:
     return render(request, "meetings/prep_upper.html", context, status=400 if error else 200)
 
 
+@require_safe
 @login_required
 def upper_coverage(request: HttpRequest, org_id: int) -> HttpResponse:
     """Each attendee's year against the yearly quota of their level, and the cells with no

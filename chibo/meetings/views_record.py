@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from chibo.core.access import Action, policy_for
 from chibo.core.forms import run_service, status_for
@@ -76,6 +76,7 @@ def _attendance_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any
     return context
 
 
+@require_safe
 @login_required
 def attendance(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = meeting_or_404(policy_for(request), meeting_id)

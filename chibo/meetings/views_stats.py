@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, URLPattern, path, reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from chibo.core.access import Action, policy_for, today
 from chibo.core.viewutils import as_of as parse_as_of
@@ -145,6 +146,7 @@ def chart(points: list[MonthPoint]) -> dict[str, Any]:
 # Views ----------------------------------------------------------------------------------------
 
 
+@require_safe
 @login_required
 def stats_view(request: HttpRequest, org_id: int) -> HttpResponse:
     params, stats, points = _load(request, org_id)
@@ -173,6 +175,7 @@ def stats_view(request: HttpRequest, org_id: int) -> HttpResponse:
     return render(request, "meetings/stats_page.html", context)
 
 
+@require_safe
 @login_required
 def stats_xlsx(request: HttpRequest, org_id: int) -> HttpResponse:
     _params_, stats, points = _load(request, org_id)

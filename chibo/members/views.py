@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from chibo.core.access import Action, policy_for, today
 from chibo.core.forms import run_service, status_for
@@ -27,6 +28,7 @@ from chibo.members.models import CommunityPosition, Position, Status
 from chibo.orgs.models import CELL_KINDS, OrgVersion
 
 
+@require_safe
 @login_required
 def search(request: HttpRequest) -> HttpResponse:
     """Live member search in the user's scope; a query that matches nothing gets close names
@@ -53,6 +55,7 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(request, template, context, status=status_for(form))
 
 
+@require_safe
 @login_required
 def detail(request: HttpRequest, member_id: int) -> HttpResponse:
     policy = policy_for(request)
@@ -65,6 +68,7 @@ def detail(request: HttpRequest, member_id: int) -> HttpResponse:
     return render(request, "members/detail.html", {"member": member, "cell": cell, "status": status, "can_edit": can_edit, "is_village_head_secretary": selectors.is_secretary_and_village_head(member, today()), **history})
 
 
+@require_safe
 @login_required
 def history(request: HttpRequest, member_id: int) -> HttpResponse:
     member = policy_for(request).member_or_404(member_id, Action.VIEW_MEMBER)
@@ -182,6 +186,7 @@ def positions(request: HttpRequest, member_id: int) -> HttpResponse:
     return render(request, "members/form_positions.html", context, status=400 if failed else 200)
 
 
+@require_safe
 @login_required
 def export(request: HttpRequest) -> HttpResponse:
     from chibo.members.exports import members_xlsx_response
@@ -263,6 +268,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
     return render(request, "members/import.html", context, status=status_code)
 
 
+@require_safe
 @login_required
 def import_template(request: HttpRequest) -> HttpResponse:
     """The .xlsx template offices fill in, for anyone who may import (secretary, staff, admin)."""

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from chibo.core.access import Action, policy_for, today
 from chibo.core.forms import run_service, status_for
@@ -27,6 +28,7 @@ from chibo.orgs.forms import (
 from chibo.orgs.models import CELL_KINDS, OrgVersion, Sector
 
 
+@require_safe
 @login_required
 def tree_root(request: HttpRequest) -> HttpResponse:
     """The top of what the user may see: the root for admins, else their highest granted node."""
@@ -39,6 +41,7 @@ def tree_root(request: HttpRequest) -> HttpResponse:
     return redirect("orgs:detail", top.org_id)
 
 
+@require_safe
 @login_required
 def org_detail(request: HttpRequest, org_id: int) -> HttpResponse:
     policy = policy_for(request)
@@ -86,6 +89,7 @@ def org_detail(request: HttpRequest, org_id: int) -> HttpResponse:
     return render(request, template, context)
 
 
+@require_safe
 @login_required
 def org_history(request: HttpRequest, org_id: int) -> HttpResponse:
     policy = policy_for(request)
