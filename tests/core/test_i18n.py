@@ -128,7 +128,7 @@ def test_chibo_error_message_in_english(world, client_for):
 
     response = client.post(url, {**good, "date_of_birth": "1988-13-45", "citizen_id": "x"})
     assert response.status_code == 400
-    assert "The date 1988-13-45 is not in dd/mm/yyyy form." in page_text(response)
+    assert "45/13/1988 is not a real date." in page_text(response)
 
 
 def test_api_errors_follow_accept_language(world, client_for):

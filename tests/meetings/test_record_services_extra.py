@@ -17,6 +17,14 @@ from chibo.meetings import services_prep as prep
 from chibo.meetings import services_record as record
 from chibo.meetings.models import AgendaItem, Guest, Meeting, MeetingStatus, Speech
 from tests.factories import World
+from tests.meetings.factories import make_term
+
+
+@pytest.fixture(autouse=True)
+def _term(world: World) -> None:
+    """The cell's recorded term, so the adopted resolutions of these meetings take a number."""
+    today = timezone.localdate()
+    make_term(world.cell, starts_on=today - dt.timedelta(days=800), ends_on=today + dt.timedelta(days=800))
 
 
 @dataclass
