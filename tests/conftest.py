@@ -52,6 +52,14 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         _session_clock = None
 
 
+@pytest.fixture(autouse=True)
+def _browser_on_the_session_clock(request: pytest.FixtureRequest) -> None:
+    """Chromium is another process: under a session clock, its Date (offline check-in taps carry
+    the browser's time) starts at the same moment as the server's."""
+    if _session_clock is not None and "context" in request.fixturenames:
+        request.getfixturevalue("context").clock.set_system_time(dt.datetime.now(dt.UTC))
+
+
 def pytest_report_header(config: pytest.Config) -> str | None:
     value = config.getoption("--clock")
     return f"clock: {parse_clock(value).isoformat()} (time_machine, ticking)" if value else None

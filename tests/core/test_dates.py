@@ -193,3 +193,12 @@ def test_api_datetimes_carry_the_vietnam_offset(world: World, client_for) -> Non
 def test_vn_helper_is_vietnam_wall_clock() -> None:
     assert vn(2026, 12, 2, 0, 30) == dt.datetime(2026, 12, 1, 17, 30, tzinfo=UTC)
     assert vn(2026, 12, 2).tzinfo is VN
+
+
+def test_history_shows_stored_moments_in_vietnam_time() -> None:
+    from chibo.core.audit import display_value, jsonable
+
+    stored = jsonable(dt.datetime(2026, 12, 1, 17, 30, tzinfo=UTC))  # as an audit row keeps it
+    assert display_value(stored) == "02/12/2026 00:30"
+    assert display_value("2026-12-02") == "02/12/2026"
+    assert display_value("2026-12-02Tkhông phải giờ") == "2026-12-02Tkhông phải giờ"
