@@ -55,7 +55,8 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 @pytest.fixture(autouse=True)
 def _browser_on_the_session_clock(request: pytest.FixtureRequest) -> None:
     """Chromium is another process: under a session clock, its Date (offline check-in taps carry
-    the browser's time) starts at the same moment as the server's."""
+    the browser's time) starts at the same moment as the server's. Its cookie jar keeps the real
+    clock, so a session clock more than SESSION_COOKIE_AGE (14 days) in the past logs nobody in."""
     if _session_clock is not None and "context" in request.fixturenames:
         request.getfixturevalue("context").clock.set_system_time(dt.datetime.now(dt.UTC))
 
