@@ -202,3 +202,12 @@ def test_history_shows_stored_moments_in_vietnam_time() -> None:
     assert display_value(stored) == "02/12/2026 00:30"
     assert display_value("2026-12-02") == "02/12/2026"
     assert display_value("2026-12-02Tkhông phải giờ") == "2026-12-02Tkhông phải giờ"
+
+
+def test_the_session_clock_option_needs_an_offset() -> None:
+    from tests.conftest import parse_clock
+
+    assert parse_clock("2026-12-31T23:30:00+07:00") == dt.datetime(2026, 12, 31, 16, 30, tzinfo=UTC)
+    assert parse_clock("2026-12-31T16:30:00Z") == dt.datetime(2026, 12, 31, 16, 30, tzinfo=UTC)
+    with pytest.raises(pytest.UsageError, match="offset"):
+        parse_clock("2026-12-31T23:30:00")
