@@ -30,7 +30,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def parse_clock(value: str) -> dt.datetime:
-    moment = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    try:
+        moment = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise pytest.UsageError(f"{CLOCK_ENV}={value!r} is not an ISO 8601 moment") from None
     if moment.tzinfo is None:
         raise pytest.UsageError(f"{CLOCK_ENV}={value!r} needs an offset, e.g. 2026-12-31T23:30:00+07:00")
     return moment

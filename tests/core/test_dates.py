@@ -211,3 +211,5 @@ def test_the_session_clock_option_needs_an_offset() -> None:
     assert parse_clock("2026-12-31T16:30:00Z") == dt.datetime(2026, 12, 31, 16, 30, tzinfo=UTC)
     with pytest.raises(pytest.UsageError, match="offset"):
         parse_clock("2026-12-31T23:30:00")
+    with pytest.raises(pytest.UsageError, match="ISO 8601"):
+        parse_clock("31/12/2026 23:30")
