@@ -55,15 +55,6 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         _session_clock = None
 
 
-@pytest.fixture(autouse=True)
-def _browser_on_the_session_clock(request: pytest.FixtureRequest) -> None:
-    """Chromium is another process: under a session clock, its Date (offline check-in taps carry
-    the browser's time) starts at the same moment as the server's. Its cookie jar keeps the real
-    clock, so a session clock more than SESSION_COOKIE_AGE (14 days) in the past logs nobody in."""
-    if _session_clock is not None and "context" in request.fixturenames:
-        request.getfixturevalue("context").clock.set_system_time(dt.datetime.now(dt.UTC))
-
-
 def pytest_report_header(config: pytest.Config) -> str | None:
     value = config.getoption("--clock")
     return f"clock: {parse_clock(value).isoformat()} (time_machine, ticking)" if value else None
@@ -99,6 +90,16 @@ def _stats_worker_closed(django_db_setup):
 def _fast_password_hasher(settings):
     # argon2 is deliberately slow; tests log in many personas.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _browser_on_the_session_clock(request: pytest.FixtureRequest, _fast_password_hasher: None) -> None:
+    """Chromium is another process: under a session clock, its Date (offline check-in taps carry
+    the browser's time) starts at the same moment as the server's. Its cookie jar keeps the real
+    clock, so a session clock more than SESSION_COOKIE_AGE (14 days) in the past logs nobody in.
+    (After the test hasher is set: the browser's world, with its passwords, is built here.)"""
+    if _session_clock is not None and "context" in request.fixturenames:
+        request.getfixturevalue("context").clock.set_system_time(dt.datetime.now(dt.UTC))
 
 
 class _Inbox:
