@@ -1,5 +1,5 @@
 # The two commands: `make run` (install, migrate, load the demo, serve) and `make test` (the whole suite).
-.PHONY: run test test-suite lint demo-province
+.PHONY: run test test-suite test-clock lint demo-province
 
 run:
 	@sh scripts/run.sh
@@ -10,6 +10,14 @@ test:
 # The suite alone, without lint (CI runs it a second time on PostgreSQL).
 test-suite:
 	@SUITE_ONLY=1 sh scripts/test.sh
+
+# The suite alone at the moments that broke it (Vietnam time): 23:30 on New Year's Eve, 00:30 on
+# New Year's day and 00:30 on the 1st of a month. One moment of your choice: make test-clock CLOCK=...
+TEST_CLOCKS = 2026-12-31T23:30:00+07:00 2027-01-01T00:30:00+07:00 2026-12-01T00:30:00+07:00
+test-clock:
+	@for clock in $(or $(CLOCK),$(TEST_CLOCKS)); do \
+		CHIBO_TEST_CLOCK=$$clock SUITE_ONLY=1 sh scripts/test.sh || exit 1; \
+	done
 
 lint:
 	@LINT_ONLY=1 sh scripts/test.sh

@@ -13,6 +13,7 @@ if [ "${SUITE_ONLY:-0}" != "1" ]; then
   echo "== migrations"; .venv/bin/python manage.py makemigrations --check --dry-run
 fi
 [ "${LINT_ONLY:-0}" = "1" ] && exit 0
-echo "== pytest (${CHIBO_DATABASE_URL:+PostgreSQL}${CHIBO_DATABASE_URL:-SQLite})"
+# CHIBO_TEST_CLOCK (ISO 8601 with offset) runs the suite as if it were that moment (tests/conftest.py).
+echo "== pytest (${CHIBO_DATABASE_URL:+PostgreSQL}${CHIBO_DATABASE_URL:-SQLite}${CHIBO_TEST_CLOCK:+, clock $CHIBO_TEST_CLOCK})"
 export DJANGO_ALLOW_ASYNC_UNSAFE=true
 exec .venv/bin/python -m pytest -q "$@"

@@ -1,14 +1,63 @@
 from __future__ import annotations
 
+import datetime as dt
+import os
 from typing import Any
 
 import pytest
+import time_machine
 from django.test import Client
 
 from tests.factories import World, build_world
 
 # Browser fixtures (one Chromium per session) for every test module that drives a page.
 pytest_plugins = ["tests.browser_fixtures"]
+
+# The whole session can run at a chosen moment: `--clock 2026-12-31T23:30:00+07:00` or the env
+# CHIBO_TEST_CLOCK (ISO 8601 with an offset). The process clock starts there and keeps ticking, so the
+# live server thread of the browser tests and every `timezone.now()` see it; tests that freeze time
+# with time_machine travel from there. `make test-clock` runs the suite at the edges that broke it.
+CLOCK_ENV = "CHIBO_TEST_CLOCK"
+_session_clock: Any = None
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--clock",
+        default=os.getenv(CLOCK_ENV, ""),
+        help=f"run the suite as if it were this moment (ISO 8601 with offset; env {CLOCK_ENV})",
+    )
+
+
+def parse_clock(value: str) -> dt.datetime:
+    try:
+        moment = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise pytest.UsageError(f"{CLOCK_ENV}={value!r} is not an ISO 8601 moment") from None
+    if moment.tzinfo is None:
+        raise pytest.UsageError(f"{CLOCK_ENV}={value!r} needs an offset, e.g. 2026-12-31T23:30:00+07:00")
+    return moment
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    global _session_clock
+    value = config.getoption("--clock")
+    if value:
+        moment = parse_clock(value)
+        _session_clock = time_machine.travel(moment, tick=True)
+        _session_clock.start()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    global _session_clock
+    if _session_clock is not None:
+        _session_clock.stop()
+        _session_clock = None
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    value = config.getoption("--clock")
+    return f"clock: {parse_clock(value).isoformat()} (time_machine, ticking)" if value else None
 
 
 @pytest.fixture
@@ -41,6 +90,16 @@ def _stats_worker_closed(django_db_setup):
 def _fast_password_hasher(settings):
     # argon2 is deliberately slow; tests log in many personas.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _browser_on_the_session_clock(request: pytest.FixtureRequest, _fast_password_hasher: None) -> None:
+    """Chromium is another process: under a session clock, its Date (offline check-in taps carry
+    the browser's time) starts at the same moment as the server's. Its cookie jar keeps the real
+    clock, so a session clock more than SESSION_COOKIE_AGE (14 days) in the past logs nobody in.
+    (After the test hasher is set: the browser's world, with its passwords, is built here.)"""
+    if _session_clock is not None and "context" in request.fixturenames:
+        request.getfixturevalue("context").clock.set_system_time(dt.datetime.now(dt.UTC))
 
 
 class _Inbox:

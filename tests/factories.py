@@ -9,6 +9,7 @@ import datetime as dt
 import itertools
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from chibo.accounts import services as account_services
 from chibo.accounts.models import User
@@ -19,6 +20,14 @@ from chibo.orgs import services as org_services
 from chibo.orgs.models import AdminUnit, AreaKind, Organisation, OrgKind, Sector
 
 PASSWORD = "mat-khau-thu-nghiem"
+# Vietnam's time zone, for times built in tests: vn(2026, 12, 2, 0, 30) is 00:30 on 02/12 there.
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def vn(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> dt.datetime:
+    """An aware datetime on Vietnam's wall clock."""
+    return dt.datetime(year, month, day, hour, minute, tzinfo=VN)
+
 START = dt.date(2020, 1, 1)
 _serial = itertools.count(1)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.core.validators import ProhibitNullCharactersValidator, RegexValidator
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.validators import ProhibitSurrogateCharactersValidator
@@ -110,6 +111,15 @@ def date(*, required: bool = False, allow_null: bool = False, help_text: StrOrPr
             "datetime": _("Cần một ngày (YYYY-MM-DD), không phải ngày giờ."),
         },
     )
+
+
+def datetime_vn(*, help_text: StrOrPromise = "", **kwargs: Any) -> serializers.DateTimeField:
+    """An output date-time in Vietnam time: ISO 8601 with the +07:00 offset, e.g. 2026-12-02T00:30:00+07:00."""
+    from chibo.core.dates import zone
+
+    note = _("Giờ Việt Nam (Asia/Ho_Chi_Minh), ISO 8601 có múi giờ +07:00.")
+    text = format_lazy("{} {}", help_text, note) if help_text else note
+    return serializers.DateTimeField(default_timezone=zone(), help_text=text, **kwargs)
 
 
 def choice(

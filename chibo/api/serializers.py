@@ -181,8 +181,8 @@ class MemberSerializer(MemberSummarySerializer):
     education = serializers.CharField()
     theory_level = serializers.CharField()
     occupation = serializers.CharField()
-    created_at = serializers.DateTimeField()
-    updated_at = serializers.DateTimeField()
+    created_at = fields.datetime_vn(help_text=_("Lúc tạo hồ sơ."))
+    updated_at = fields.datetime_vn(help_text=_("Lúc sửa gần nhất."))
 
 
 class MemberProfileSerializer(InputSerializer):

@@ -140,6 +140,13 @@ def display_value(value: Any) -> str:
     if isinstance(value, str):
         if len(value) == 10 and value[4] == "-" and value[7] == "-" and value[:4].isdigit():
             return "—" if value.startswith("9999-") else f"{value[8:10]}/{value[5:7]}/{value[:4]}"
+        if len(value) > 15 and value[4] == "-" and value[7] == "-" and value[10] == "T" and value[:4].isdigit():
+            from chibo.core.dates import fmt_datetime
+
+            try:  # a moment stored in UTC (isoformat): shown as dd/mm/yyyy HH:MM in Vietnam
+                return fmt_datetime(dt.datetime.fromisoformat(value))
+            except ValueError:
+                pass
         return str(_choice_labels().get(value, value))
     if isinstance(value, list):
         return ", ".join(display_value(v) for v in value)

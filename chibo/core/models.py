@@ -29,7 +29,9 @@ class AuditEvent(models.Model):
         ordering = ["-at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.at:%d/%m/%Y %H:%M} {self.verb} {self.object_type}#{self.object_id}"
+        from chibo.core.dates import fmt_datetime
+
+        return f"{fmt_datetime(self.at)} {self.verb} {self.object_type}#{self.object_id}"
 
     def changes(self) -> list[tuple[str, object, object]]:
         keys = sorted(set(self.before) | set(self.after))

@@ -18,10 +18,12 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from chibo.core.dates import fmt_date, local, local_date
+from chibo.core.dates import today as local_today
 from chibo.core.text import sort_key
 from chibo.meetings.agenda_templates import content_of
 from chibo.meetings.models import (
@@ -58,8 +60,8 @@ def long_date(day: dt.date) -> str:
 
 
 def clock(moment: dt.datetime) -> str:
-    local = timezone.localtime(moment)
-    return _("%(h)s giờ %(m)s phút") % {"h": f"{local.hour:02d}", "m": f"{local.minute:02d}"}
+    at = local(moment)  # Vietnam's wall clock
+    return _("%(h)s giờ %(m)s phút") % {"h": f"{at.hour:02d}", "m": f"{at.minute:02d}"}
 
 
 def _percent(part: int, whole: int) -> str:
@@ -238,13 +240,13 @@ def _corrections(meeting: Meeting, *, prefix: str = "") -> list[Block]:
         return []
     blocks = [Block("heading", _("ĐÍNH CHÍNH"))]
     for c in rows:
-        made = timezone.localtime(c.made_at).date()
+        made = local_date(c.made_at)
         blocks.append(
             Block(
                 "para",
                 _("Nội dung: %(target)s. Trước: “%(before)s”. Sau: “%(after)s”. Lý do: %(reason)s.")
                 % {"target": correction_target(c.target), "before": c.before, "after": c.after, "reason": c.reason.rstrip(".")},
-                label=_("Đính chính số %(n)s, ngày %(date)s.") % {"n": f"{c.number:02d}", "date": f"{made:%d/%m/%Y}"},
+                label=_("Đính chính số %(n)s, ngày %(date)s.") % {"n": f"{c.number:02d}", "date": fmt_date(made)},
             )
         )
     return blocks
@@ -254,7 +256,7 @@ def _corrections(meeting: Meeting, *, prefix: str = "") -> list[Block]:
 
 
 def _meeting_day(meeting: Meeting) -> dt.date:
-    return timezone.localtime(meeting.starts_at).date()
+    return local_date(meeting.starts_at)
 
 
 def _vote_counts(resolution: Resolution) -> tuple[int, int, int, int]:
@@ -293,7 +295,7 @@ def resolution_document(resolution: Resolution) -> PartyDocument:
             Block(
                 "para",
                 _("Nghị quyết này được %(cell)s thông qua tại kỳ sinh hoạt ngày %(date)s, với %(votes)s")
-                % {"cell": ctx.cell_name, "date": f"{day:%d/%m/%Y}", "votes": _vote_sentence(resolution)},
+                % {"cell": ctx.cell_name, "date": fmt_date(day), "votes": _vote_sentence(resolution)},
             )
         )
     blocks += _corrections(meeting, prefix="resolution")
@@ -399,8 +401,8 @@ def minutes_document(meeting: Meeting) -> PartyDocument:
             )
         )
     if meeting.closed_at is not None:
-        end = timezone.localtime(meeting.closed_at)
-        same_day = _("cùng ngày") if end.date() == day else long_date(end.date())
+        end = local_date(meeting.closed_at)
+        same_day = _("cùng ngày") if end == day else long_date(end)
         closing = _("Buổi sinh hoạt kết thúc hồi %(time)s %(day)s.") % {"time": clock(meeting.closed_at), "day": same_day}
     else:
         closing = _("Buổi sinh hoạt kết thúc hồi …… giờ …… phút cùng ngày.")
@@ -440,10 +442,10 @@ class Book:
 def book(org_id: int, year: int) -> Book:
     resolutions = list(book_resolutions(org_id, year))
     documents = [resolution_document(r) for r in resolutions]
-    last_day = min(dt.date(year, 12, 31), timezone.localdate())
+    last_day = min(dt.date(year, 12, 31), local_today())
     cover_day = _meeting_day(resolutions[-1].meeting) if resolutions else last_day
     ctx = org_context(org_id, cover_day)
-    contents = [(r.code, f"{_meeting_day(r.meeting):%d/%m/%Y}", nfc(r.title)) for r in resolutions]
+    contents = [(r.code, fmt_date(_meeting_day(r.meeting)), nfc(r.title)) for r in resolutions]
     return Book(header=_header(ctx, number="", day=None), year=year, contents=contents, documents=documents)
 
 

@@ -6,10 +6,11 @@ import io
 from decimal import Decimal
 
 from django.http import HttpResponse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from chibo.core.dates import fmt_date, fmt_month
 from chibo.meetings.selectors_stats import Figures, MonthPoint, NodeStats
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -85,8 +86,8 @@ def _stats_xlsx(*, stats: NodeStats, points: list[MonthPoint]) -> bytes:
     assert ws is not None
     ws.title = "Thong ke"
     ws.append([_("Thống kê sinh hoạt chi bộ — %(name)s — tháng %(month)s (cây tổ chức ngày %(on)s)") % {
-        "name": stats.version.name, "month": f"{stats.month:%m/%Y}", "on": f"{stats.on:%d/%m/%Y}"}])  # fmt: skip
-    ws.append([_("Quý tính sinh hoạt chuyên đề: %(start)s – %(end)s") % {"start": f"{stats.quarter[0]:%m/%Y}", "end": f"{stats.quarter[1]:%m/%Y}"}])
+        "name": stats.version.name, "month": fmt_month(stats.month), "on": fmt_date(stats.on)}])  # fmt: skip
+    ws.append([_("Quý tính sinh hoạt chuyên đề: %(start)s – %(end)s") % {"start": fmt_month(stats.quarter[0]), "end": fmt_month(stats.quarter[1])}])
     ws.append([_("Tổ chức"), *figure_headers()])
     ws.append([stats.version.name, *figure_values(stats.total)])
     for child in stats.children:
@@ -98,7 +99,7 @@ def _stats_xlsx(*, stats: NodeStats, points: list[MonthPoint]) -> bytes:
         for m in stats.meetings:
             quality = getattr(m, "quality", None)
             ms.append([
-                f"{timezone.localtime(m.starts_at):%d/%m/%Y}",
+                fmt_date(m.starts_at),  # text dd/mm/yyyy of the day in Vietnam
                 m.get_kind_display(),
                 m.get_status_display(),
                 m.n_expected,  # type: ignore[attr-defined]
@@ -116,7 +117,7 @@ def _stats_xlsx(*, stats: NodeStats, points: list[MonthPoint]) -> bytes:
     ss = wb.create_sheet("12 thang")
     ss.append([_("Tháng"), _("Số chi bộ"), _("Chi bộ đã sinh hoạt thường kỳ"), _("Tỷ lệ chi bộ sinh hoạt (%)"), _("Lượt đảng viên phải dự"), _("Lượt có mặt"), _("Tỷ lệ đảng viên dự họp (%)")])
     for p in points:
-        ss.append([f"{p.month:%m/%Y}", p.cells_expected, p.cells_met, _num(p.held_share), p.expected, p.present, _num(p.attendance_rate)])
+        ss.append([fmt_month(p.month), p.cells_expected, p.cells_met, _num(p.held_share), p.expected, p.present, _num(p.attendance_rate)])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -32,6 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chibo.core import audit
+from chibo.core.dates import fmt_date, fmt_time
 from chibo.core.errors import ChiboError
 from chibo.meetings import notify
 from chibo.meetings import selectors_prep as sel
@@ -76,7 +77,8 @@ def _check_editable(meeting: Meeting) -> None:
 
 
 def _when(value: dt.datetime) -> str:
-    return timezone.localtime(value).strftime("%H:%M %d/%m/%Y")
+    """HH:MM dd/mm/yyyy in Vietnam (notifications, mails, audit summaries)."""
+    return f"{fmt_time(value)} {fmt_date(value)}"
 
 
 # Schedule ----------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from django.utils import translation
 from django.utils.text import slugify
 from openpyxl import Workbook
 
+from chibo.core.dates import fmt_date
 from chibo.core.text import fold
 from chibo.members.models import Member
 from chibo.members.selectors import current_cell_names, with_current
@@ -29,7 +30,7 @@ def _members_xlsx(*, members: QuerySet[Member], title: str, on: dt.date) -> byte
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("Dang vien")
-    ws.append([f"{title} — {on:%d/%m/%Y}"])
+    ws.append([f"{title} — {fmt_date(on)}"])
     header = ["STT"] + [c.header for c in COLUMNS] + ["Trạng thái"]
     ws.append(header)
     batch: list[Member] = []

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 from io import StringIO
 
 import pytest
@@ -194,9 +193,7 @@ def test_small_province_loads_consistently(db):
 
 
 def test_full_province_loads_with_the_seed_figures(db):
-    started = time.perf_counter()
-    build(scale="province", seed=1)
-    assert time.perf_counter() - started < 120
+    build(scale="province", seed=1)  # how long it takes is measured by the benchmarks, not here
     figures = stats(today())
     assert figures["directly_subordinate_committees"] == 20
     assert figures["grassroots_organisations"] == 696

@@ -14,6 +14,7 @@ from django.db.models import Count, Q
 
 from chibo.accounts.models import User
 from chibo.core.access import today
+from chibo.core.dates import local_date
 from chibo.demo.build import build
 from chibo.demo.meetings import window
 from chibo.meetings.models import (
@@ -138,7 +139,7 @@ def test_the_persona_cell_has_its_coming_meeting_published(district):
     cell = bithu.grants.get().org
     meeting = Meeting.objects.get(org=cell, month=coming)
     assert meeting.status == MeetingStatus.PUBLISHED
-    assert meeting.starts_at.date() >= today() - dt.timedelta(days=1) and meeting.checkin_code and meeting.draft_resolution
+    assert local_date(meeting.starts_at) >= today() - dt.timedelta(days=1) and meeting.checkin_code and meeting.draft_resolution
     assert meeting.agenda.count() >= 8 and meeting.chair_id == bithu.member_id
     assert not meeting.attendance.exists()
     canboxa = User.objects.get(username="canboxa")

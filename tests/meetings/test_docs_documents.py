@@ -39,6 +39,7 @@ def docs_world(world):
     term = make_term(world.cell)
     meeting = make_meeting(
         world.cell,
+        at=dt.time(19, 30),
         status=MeetingStatus.CLOSED,
         chair=world.secretary_member,
         minute_taker=hang,

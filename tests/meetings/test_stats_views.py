@@ -7,6 +7,7 @@ import io
 import json
 import re
 
+import time_machine
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -16,7 +17,7 @@ from openpyxl import load_workbook
 from chibo.meetings.models import Meeting, MeetingStatus
 from chibo.orgs import services as org_services
 from chibo.orgs.models import AreaKind, OrgKind, Sector
-from tests.factories import make_member
+from tests.factories import VN, make_member
 from tests.meetings.factories import add_attendance, make_meeting
 from tests.meetings.test_stats_figures import JAN, build_stats_world
 
@@ -189,8 +190,9 @@ def test_command_json_meetings_section(world):
     assert (earlier["cells_expected"], earlier["cells_met"]) == (1, 1)
     as_of = _stats_json("--month", "2026-01", "--as-of", "28/02/2026", "--org", world.other_commune.code)["meetings"]
     assert (as_of["as_of"], as_of["cells_expected"]) == ("2026-02-28", 2)
-    # the default month is this month
-    assert _stats_json()["meetings"]["month"] == dt.date.today().strftime("%Y-%m")
+    # the default month is this month in Vietnam: at 00:30 on 1 December there, UTC is still in November
+    with time_machine.travel(dt.datetime(2026, 12, 1, 0, 30, tzinfo=VN), tick=False):
+        assert _stats_json()["meetings"]["month"] == "2026-12"
 
 
 def test_command_text_output(world):

@@ -6,17 +6,45 @@ from typing import Any
 from django import template
 from django.http import QueryDict
 
+from chibo.core import dates
 from chibo.core.models import OPEN
 
 register = template.Library()
 
+# Dates and times in templates go through these filters (chibo.core.dates), never |date or |time on a
+# datetime: each converts an aware datetime to Vietnam time first. A wrong value shows as nothing.
+
 
 @register.filter
 def dmy(value: dt.date | dt.datetime | None) -> str:
-    """dd/mm/yyyy; an open period end shows as nothing."""
-    if value is None or value == OPEN:
+    """dd/mm/yyyy of the day in Vietnam; an open period end shows as nothing."""
+    if not isinstance(value, dt.date) or value == OPEN:
         return ""
-    return value.strftime("%d/%m/%Y")
+    return dates.fmt_date(value)
+
+
+@register.filter
+def hm(value: dt.datetime | dt.time | None) -> str:
+    """HH:MM in Vietnam (also for a time of day)."""
+    if not isinstance(value, dt.datetime | dt.time):
+        return ""
+    return dates.fmt_time(value)
+
+
+@register.filter
+def dmy_hm(value: dt.datetime | None) -> str:
+    """dd/mm/yyyy HH:MM in Vietnam."""
+    if not isinstance(value, dt.datetime):
+        return ""
+    return dates.fmt_datetime(value)
+
+
+@register.filter
+def my(value: dt.date | dt.datetime | None) -> str:
+    """mm/yyyy (a meeting's month, a statistics period)."""
+    if not isinstance(value, dt.date):
+        return ""
+    return dates.fmt_month(value)
 
 
 @register.filter
