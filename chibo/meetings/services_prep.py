@@ -134,7 +134,8 @@ def meeting_create(
     except IntegrityError as exc:  # a concurrent request created the month's regular meeting
         raise ChiboError(_("Chi bộ đã có cuộc sinh hoạt thường kỳ tháng %(month)s.") % {"month": month.strftime("%m/%Y")}, field="month") from exc
     AgendaItem.objects.bulk_create(
-        [AgendaItem(meeting=meeting, position=i, section=item.section, title=item.title, details=item.details) for i, item in enumerate(agenda_for(kind=kind, sector=version.sector), start=1)]
+        # The template's hints (item.details) are guidance shown in the forms, never stored as content.
+        [AgendaItem(meeting=meeting, position=i, section=item.section, title=item.title) for i, item in enumerate(agenda_for(kind=kind, sector=version.sector), start=1)]
     )
     audit.record(
         actor=actor, verb="meeting.create", obj=meeting,

@@ -26,10 +26,10 @@ from django.views.decorators.http import require_POST, require_safe
 
 from chibo.core.access import Action, Policy, policy_for, today
 from chibo.core.forms import ChiboForm, run_service, status_for
+from chibo.meetings import agenda_templates, services_terms
 from chibo.meetings import forms_prep as f
 from chibo.meetings import selectors_prep as sel
 from chibo.meetings import services_prep as services
-from chibo.meetings import services_terms
 from chibo.meetings.access import meeting_or_404
 from chibo.meetings.models import (
     AgendaItem,
@@ -169,8 +169,13 @@ def _attach_item_forms(items: list[AgendaItem], bound: f.AgendaItemForm | None =
         if bound is not None and item.pk == bound_pk:
             item.form = bound  # type: ignore[attr-defined]
         else:
-            initial = {"section": item.section, "title": item.title, "details": item.details}
+            initial = {"section": item.section, "title": item.title, "details": agenda_templates.content_of(item.details)}
             item.form = f.AgendaItemForm(initial=initial, auto_id=f"item{item.pk}-%s")  # type: ignore[attr-defined]
+        hint = agenda_templates.hint_for(item)
+        if hint:  # the template's guidance, in the form only (never stored, never printed)
+            details = item.form.fields["details"]  # type: ignore[attr-defined]
+            details.widget.attrs["placeholder"] = hint
+            details.help_text = hint
 
 
 def _detail_error(request: HttpRequest, meeting: Meeting, **forms_with_errors: Any) -> HttpResponse:

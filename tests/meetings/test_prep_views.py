@@ -539,3 +539,12 @@ def test_a_members_schedule_shows_their_cells_upcoming_and_recent_meetings(world
     assert reverse("meetings:detail", args=[other.pk]) not in page
     # someone with no cell sees no cell meetings
     assert 'data-testid="own-meetings"' not in client_for("staff").get(reverse("meetings:my_schedule")).content.decode()
+
+
+def test_agenda_template_hints_are_guidance_on_the_page_never_stored(world: World, client_for, meeting: Meeting) -> None:
+    hint = "Giao nhiệm vụ cụ thể cho từng đảng viên (ghi rõ họ tên)."
+    assert meeting.agenda.filter(section="next_tasks").exists()
+    assert not meeting.agenda.exclude(details="").exists()  # the template gave titles, no content
+    page = client_for("secretary").get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+    assert 'data-testid="agenda-hint"' in page and hint in page
+    assert f'placeholder="{hint}"' in page

@@ -19,6 +19,12 @@ def agenda_content(item: Any) -> str:
     return agenda_templates.content_of(getattr(item, "details", ""))
 
 
+@register.filter
+def agenda_hint(item: Any) -> str:
+    """The agenda template's guidance for the item (shown in forms, never printed)."""
+    return agenda_templates.hint_for(item)
+
+
 @register.simple_tag
 def needs_term(meeting: Any) -> bool:
     """Whether adopting this meeting's resolution would be refused for want of a recorded term."""
