@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -29,11 +30,38 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+# Named moments, relative to today in Vietnam so that they stay a few weeks ahead of the real clock
+# (a session clock far in the past would outlive the browser's session cookies; see below).
+NAMED_CLOCKS = {
+    "month-end": "23:30 on the last day of this month",
+    "month-start": "00:30 on the 1st of next month",
+    "year-end": "23:30 on 31/12 (this year's)",
+    "year-start": "00:30 on 01/01 (next year's)",
+}
+
+
+def named_clock(name: str, *, today: dt.date) -> dt.datetime:
+    vn = ZoneInfo("Asia/Ho_Chi_Minh")
+    first_next = (today.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    days = {
+        "month-end": (first_next - dt.timedelta(days=1), dt.time(23, 30)),
+        "month-start": (first_next, dt.time(0, 30)),
+        "year-end": (dt.date(today.year, 12, 31), dt.time(23, 30)),
+        "year-start": (dt.date(today.year + 1, 1, 1), dt.time(0, 30)),
+    }
+    day, at = days[name]
+    return dt.datetime.combine(day, at, tzinfo=vn)
+
+
 def parse_clock(value: str) -> dt.datetime:
+    value = value.strip()
+    if value in NAMED_CLOCKS:
+        return named_clock(value, today=dt.datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date())
     try:
-        moment = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        raise pytest.UsageError(f"{CLOCK_ENV}={value!r} is not an ISO 8601 moment") from None
+        names = ", ".join(NAMED_CLOCKS)
+        raise pytest.UsageError(f"{CLOCK_ENV}={value!r} is neither an ISO 8601 moment nor one of {names}") from None
     if moment.tzinfo is None:
         raise pytest.UsageError(f"{CLOCK_ENV}={value!r} needs an offset, e.g. 2026-12-31T23:30:00+07:00")
     return moment

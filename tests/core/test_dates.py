@@ -213,3 +213,15 @@ def test_the_session_clock_option_needs_an_offset() -> None:
         parse_clock("2026-12-31T23:30:00")
     with pytest.raises(pytest.UsageError, match="ISO 8601"):
         parse_clock("31/12/2026 23:30")
+
+
+def test_named_session_clocks_are_the_edges_of_the_month_in_vietnam() -> None:
+    from tests.conftest import named_clock
+
+    vn = dt.timezone(dt.timedelta(hours=7))
+    assert named_clock("month-end", today=dt.date(2026, 12, 1)) == dt.datetime(2026, 12, 31, 23, 30, tzinfo=vn)
+    assert named_clock("month-start", today=dt.date(2026, 12, 1)) == dt.datetime(2027, 1, 1, 0, 30, tzinfo=vn)
+    assert named_clock("month-end", today=dt.date(2027, 2, 14)) == dt.datetime(2027, 2, 28, 23, 30, tzinfo=vn)
+    assert named_clock("month-start", today=dt.date(2028, 2, 29)) == dt.datetime(2028, 3, 1, 0, 30, tzinfo=vn)
+    assert named_clock("year-end", today=dt.date(2027, 3, 5)) == dt.datetime(2027, 12, 31, 23, 30, tzinfo=vn)
+    assert named_clock("year-start", today=dt.date(2027, 3, 5)) == dt.datetime(2028, 1, 1, 0, 30, tzinfo=vn)
