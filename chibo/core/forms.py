@@ -108,6 +108,11 @@ class ChiboModelForm(ChiboFormMixin, forms.ModelForm):
     pass
 
 
+def model_max_length(model: Any, name: str) -> int:
+    """The column length of ``model.name``, for plain form fields that mirror it."""
+    return int(model._meta.get_field(name).max_length)
+
+
 def run_service(form: forms.BaseForm, call: Callable[[], T]) -> T | None:
     """Run a service for a valid form; a ChiboError becomes the form's error and None is returned."""
     try:

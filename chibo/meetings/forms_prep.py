@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from chibo.core.forms import ChiboForm, VNDateField
+from chibo.core.forms import model_max_length as _max
 from chibo.meetings.models import (
     AgendaItem,
     AgendaSection,
@@ -28,11 +29,6 @@ from chibo.meetings.models import (
     MeetingDay,
     MeetingKind,
 )
-
-
-def _max(model: Any, name: str) -> int:
-    return int(model._meta.get_field(name).max_length)
-
 
 # Fields --------------------------------------------------------------------------------------
 

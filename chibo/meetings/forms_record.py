@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from chibo.core.access import today
 from chibo.core.forms import ChiboForm, VNDateField
+from chibo.core.forms import model_max_length as _max
 from chibo.meetings import agenda_templates
 from chibo.meetings.models import (
     AgendaItem,
@@ -33,10 +34,6 @@ from chibo.meetings.models import (
     VoteChoice,
 )
 from chibo.meetings.services_record import APPROVE_ROLES
-
-
-def _max(model: Any, name: str) -> int:
-    return int(model._meta.get_field(name).max_length)
 
 
 def _id_field(**kwargs: Any) -> forms.IntegerField:

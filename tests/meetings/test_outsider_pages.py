@@ -7,10 +7,8 @@ check-in sync refuses each tap out of scope.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import uuid
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -18,18 +16,13 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from chibo.meetings import services_prep as prep
-from chibo.meetings import services_record as record
 from chibo.meetings.models import (
-    AgendaItem,
     Attendance,
-    Material,
     Meeting,
     MeetingStatus,
-    UpperAssignment,
 )
 from tests.factories import World
-from tests.meetings.factories import make_term
+from tests.meetings.factories import Scene, approved_scene
 
 
 @pytest.fixture(autouse=True)
@@ -37,36 +30,9 @@ def _media(settings, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-@dataclass
-class Scene:
-    meeting: Meeting
-    item: AgendaItem
-    material: Material
-    assignment: UpperAssignment
-
-
 @pytest.fixture
 def scene(world: World) -> Scene:
-    """One approved meeting of the cell, with an agenda item, a material and its resolution."""
-    secretary = world.users["secretary"]
-    starts = timezone.localtime(timezone.now() - dt.timedelta(days=2)).replace(hour=19, minute=30, second=0, microsecond=0)
-    meeting = prep.meeting_create(actor=secretary, cell=world.cell, month=starts.date().replace(day=1), starts_at=starts)
-    make_term(world.cell, starts_on=starts.date() - dt.timedelta(days=400), ends_on=starts.date() + dt.timedelta(days=400))  # numbers the resolution
-    item = prep.agenda_add(actor=secretary, meeting=meeting, section="other", title="Bàn việc thu hoạch lúa")
-    material = prep.material_add(actor=secretary, meeting=meeting, name="bao-cao.pdf", data=b"%PDF-1.4\n%%EOF\n")
-    prep.meeting_publish(actor=secretary, meeting=meeting, now=starts - dt.timedelta(days=3))
-    assignment = prep.upper_assign(actor=world.users["staff"], cell=world.cell, month=meeting.month, attendee=world.users["staff"])
-    meeting = record.meeting_open(actor=secretary, meeting=meeting)
-    for member in (world.member, world.secretary_member):
-        record.attendance_mark(actor=secretary, meeting=meeting, member_id=member.pk, status="present")
-    record.minutes_roles(actor=secretary, meeting=meeting, chair_id=world.secretary_member.pk, minute_taker_id=world.member.pk)
-    record.resolution_save(actor=secretary, meeting=meeting, title="Nghị quyết tháng", items=["Thu hoạch lúa xong trước ngày 30."])
-    record.votes_record(actor=secretary, meeting=meeting, votes={world.member.pk: "agree", world.secretary_member.pk: "agree"})
-    record.meeting_close(actor=secretary, meeting=meeting)
-    record.meeting_approve(actor=secretary, meeting=meeting, as_role="chair")
-    meeting = record.meeting_approve(actor=world.users["member"], meeting=meeting, as_role="minute_taker")
-    assert meeting.status == MeetingStatus.APPROVED
-    return Scene(meeting=meeting, item=item, material=material, assignment=assignment)
+    return approved_scene(world)
 
 
 def unmasked(html: bytes) -> bytes:

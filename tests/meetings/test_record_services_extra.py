@@ -15,9 +15,9 @@ from chibo.core.errors import ChiboError
 from chibo.core.models import AuditEvent
 from chibo.meetings import services_prep as prep
 from chibo.meetings import services_record as record
-from chibo.meetings.models import AgendaItem, Guest, Meeting, MeetingStatus, Speech
+from chibo.meetings.models import AgendaItem, Guest, Meeting, Speech
 from tests.factories import World
-from tests.meetings.factories import make_term
+from tests.meetings.factories import lock_meeting, make_term
 
 
 @pytest.fixture(autouse=True)
@@ -62,17 +62,7 @@ def _speech(world: World, held: Held, text: str = "Đồng ý với báo cáo.")
 
 def _lock(world: World, held: Held) -> Meeting:
     """Mark everyone present, adopt a resolution, close, and approve (chair and minute-taker)."""
-    secretary, meeting = world.users["secretary"], held.meeting
-    for member in (world.member, world.secretary_member):
-        record.attendance_mark(actor=secretary, meeting=meeting, member_id=member.pk, status="present")
-    record.minutes_roles(actor=secretary, meeting=meeting, chair_id=world.secretary_member.pk, minute_taker_id=world.member.pk)
-    record.resolution_save(actor=secretary, meeting=meeting, title="Nghị quyết tháng", items=["Thu hoạch lúa xong trước ngày 30."])
-    record.votes_record(actor=secretary, meeting=meeting, votes={world.member.pk: "agree", world.secretary_member.pk: "agree"})
-    record.meeting_close(actor=secretary, meeting=meeting)
-    record.meeting_approve(actor=secretary, meeting=meeting, as_role="chair")
-    meeting = record.meeting_approve(actor=world.users["member"], meeting=meeting, as_role="minute_taker")
-    assert meeting.status == MeetingStatus.APPROVED
-    return meeting
+    return lock_meeting(world, held.meeting)
 
 
 # Guests ----------------------------------------------------------------------------------------
