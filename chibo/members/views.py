@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -180,6 +181,9 @@ def positions(request: HttpRequest, member_id: int) -> HttpResponse:
         "end_form": end_form,
         "end_kind": end_kind,
         "end_position": end_form.data.get("position", "") if end_form is not None else "",
+        "committee_min": settings.CHIBO_COMMITTEE_MIN_OFFICIAL,
+        "committee_max": settings.CHIBO_COMMITTEE_MAX,
+        "deputy_max": settings.CHIBO_DEPUTY_MAX,
         **selectors.member_history(member=member),
     }
     failed = bound is not None and request.method == "POST"
