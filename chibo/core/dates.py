@@ -11,28 +11,61 @@ Format through this module (or the template filters ``dmy``, ``hm``, ``dmy_hm``,
 from __future__ import annotations
 
 import datetime as dt
+import re
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chibo.core.errors import ChiboError
 
-FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d")
+_DMY = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
+_ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
+
+
+def parse_dmy(value: str) -> dt.date:
+    """A date typed dd/mm/yyyy (also dd-mm-yyyy, dd.mm.yyyy or ISO yyyy-mm-dd): the one parser of
+    typed dates (forms, "as of" boxes, imports, commands).
+
+    Raises ValidationError with code "format" when the text is not a date at all, and with code
+    "impossible" when it has the right shape but no such day exists (31/02/1990).
+    """
+    text = (value or "").strip()
+    m = _DMY.match(text)
+    if m:
+        day, month, year = (int(g) for g in m.groups())
+    else:
+        m = _ISO.match(text)
+        if not m:
+            raise ValidationError(_("“%(value)s” không đúng dạng ngày dd/mm/yyyy.") % {"value": text}, code="format")
+        year, month, day = (int(g) for g in m.groups())
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise ValidationError(
+            _("%(value)s không phải ngày có thật.") % {"value": f"{day:02d}/{month:02d}/{year:04d}"},
+            code="impossible",
+        ) from None
 
 
 def parse_date(value: str | None, *, field: str = "on", required: bool = True) -> dt.date | None:
-    """A date typed as dd/mm/yyyy (also dd-mm-yyyy or ISO yyyy-mm-dd)."""
-    value = (value or "").strip()
-    if not value:
+    """:func:`parse_dmy` for services and commands: a refusal is a ChiboError naming ``field``."""
+    if not (value or "").strip():
         if required:
             raise ChiboError(_("Hãy nhập ngày (dd/mm/yyyy)."), field=field)
         return None
-    for fmt in FORMATS:
-        try:
-            return dt.datetime.strptime(value, fmt).date()  # noqa: DTZ007 - a calendar date, no time
-        except ValueError:
-            continue
-    raise ChiboError(_("Ngày %(value)s không đúng dạng dd/mm/yyyy.") % {"value": value}, field=field)
+    try:
+        return parse_dmy(value or "")
+    except ValidationError as exc:
+        raise ChiboError(" ".join(exc.messages), field=field) from None
+
+
+def add_months(day: dt.date, n: int) -> dt.date:
+    """The same day n months later; the month's last day when it has no such day (31/01 + 1 → 28/02)."""
+    index = day.year * 12 + (day.month - 1) + n
+    year, month = index // 12, index % 12 + 1
+    last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    return dt.date(year, month, min(day.day, last))
 
 
 # The one formatting path -------------------------------------------------------------------------
@@ -105,9 +138,3 @@ def fmt(value: dt.date | dt.datetime | None) -> str:
     """Alias of :func:`fmt_date` (dd/mm/yyyy)."""
     return fmt_date(value)
 
-
-def parse_required_date(value: str | None, *, field: str = "on") -> dt.date:
-    """Like :func:`parse_date`, for a date the form must have."""
-    parsed = parse_date(value, field=field, required=True)
-    assert parsed is not None
-    return parsed

@@ -2,8 +2,8 @@
 
 - Every form is a Django ``Form`` or ``ModelForm`` built on :class:`ChiboForm` / :class:`ChiboModelForm`:
   all errors at once, each under its field, in the interface language (Vietnamese by default).
-- Dates are typed dd/mm/yyyy (:class:`VNDateField`): a well-formed but impossible date
-  ("31/02/1990") gets its own message, distinct from a wrong format.
+- Dates are typed dd/mm/yyyy (:class:`VNDateField`, parsed by ``chibo.core.dates.parse_dmy``): a
+  well-formed but impossible date ("31/02/1990") gets its own message, distinct from a wrong format.
 - Text fields carry the model's ``max_length`` (ModelForm does it; plain forms say it), so a value
   longer than its column is a form error on SQLite and PostgreSQL alike.
 - A service's refusal (:class:`~chibo.core.errors.ChiboError`) lands on the form with
@@ -15,48 +15,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 import unicodedata
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django import forms
-from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
 
+from chibo.core.dates import parse_dmy
 from chibo.core.errors import ChiboError
 
 T = TypeVar("T")
-
-_DMY = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
-_ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
-
-
-def parse_dmy(value: str) -> dt.date:
-    """A date typed dd/mm/yyyy (also dd-mm-yyyy, dd.mm.yyyy or ISO yyyy-mm-dd).
-
-    Raises ValidationError with code "format" when the text is not a date at all, and with code
-    "impossible" when it has the right shape but no such day exists (31/02/1990).
-    """
-    text = (value or "").strip()
-    m = _DMY.match(text)
-    if m:
-        day, month, year = (int(g) for g in m.groups())
-    else:
-        m = _ISO.match(text)
-        if not m:
-            raise ValidationError(
-                _("“%(value)s” không đúng dạng ngày dd/mm/yyyy.") % {"value": text}, code="format"
-            )
-        year, month, day = (int(g) for g in m.groups())
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
-        raise ValidationError(
-            _("%(value)s không phải ngày có thật.") % {"value": f"{day:02d}/{month:02d}/{year:04d}"},
-            code="impossible",
-        ) from None
-
 
 class VNDateInput(forms.DateInput):
     """A text box showing dd/mm/yyyy (a native date picker would show the phone's locale format)."""

@@ -32,6 +32,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from chibo.accounts.models import User
+from chibo.core.dates import add_months
 from chibo.demo import names
 from chibo.demo.plan import Dissolve, Merge, Plan
 from chibo.meetings import rules
@@ -225,10 +226,6 @@ FIELDS: dict[Any, tuple[str, ...]] = {
 }
 ORDER = (User, CellTerm, Meeting, AgendaItem, Attendance, Speech, Comment, Resolution, ResolutionItem, Vote, QualityAssessment, UpperAssignment)
 
-
-def add_months(month: dt.date, n: int) -> dt.date:
-    index = month.year * 12 + month.month - 1 + n
-    return dt.date(index // 12, index % 12 + 1, 1)
 
 
 def window(today: dt.date, months: int) -> tuple[list[dt.date], dt.date]:

@@ -29,6 +29,7 @@ from chibo.meetings.models import (
     MeetingDay,
     MeetingKind,
 )
+from chibo.meetings.selectors_stats import parse_month as stats_parse_month
 
 # Fields --------------------------------------------------------------------------------------
 
@@ -41,18 +42,10 @@ def parse_time(value: str) -> dt.time:
 
 
 def parse_month(value: str) -> dt.date:
-    raw = (value or "").strip()
-    match = re.fullmatch(r"(\d{1,2})[/\-.](\d{4})", raw)
-    if match:
-        month, year = int(match[1]), int(match[2])
-    else:
-        iso = re.fullmatch(r"(\d{4})-(\d{1,2})", raw)
-        if not iso:
-            raise ValidationError(_("Tháng phải có dạng mm/yyyy, ví dụ 10/2026."), code="format")
-        year, month = int(iso[1]), int(iso[2])
-    if not 1 <= month <= 12 or not 2000 <= year <= 2200:
+    month = stats_parse_month(value)
+    if month is None or not 2000 <= month.year <= 2200:
         raise ValidationError(_("Tháng phải có dạng mm/yyyy, ví dụ 10/2026."), code="format")
-    return dt.date(year, month, 1)
+    return month
 
 
 class TimeTextField(forms.Field):

@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from chibo.core.access import Action, Policy
+from chibo.core.dates import add_months
 from chibo.core.models import OPEN, AuditEvent
 from chibo.meetings.models import (
     REGULAR_KINDS,
@@ -40,9 +41,6 @@ def month_start(day: dt.date) -> dt.date:
     return day.replace(day=1)
 
 
-def add_months(month: dt.date, n: int) -> dt.date:
-    index = month.year * 12 + (month.month - 1) + n
-    return dt.date(index // 12, index % 12 + 1, 1)
 
 
 # Schedule ----------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from chibo.core.dates import local_date
 from chibo.meetings import rules
 from chibo.meetings.models import (
     AgendaItem,
@@ -21,6 +22,7 @@ from chibo.meetings.models import (
     QualityAssessment,
     Resolution,
 )
+from chibo.meetings.selectors_prep import term_on
 
 # Shown apart on the attendance list: they are not expected at the meeting.
 APART_STANDINGS = ("exempted", "temp_out", "suspended")
@@ -151,8 +153,7 @@ def excused_streaks(meeting: Meeting) -> dict[int, int]:
 
 def term_for(meeting: Meeting) -> CellTerm | None:
     """The cell's recorded term covering the meeting's day (Vietnam date), or None."""
-    day = timezone.localtime(meeting.starts_at).date()
-    return CellTerm.objects.filter(org_id=meeting.org_id, starts_on__lte=day, ends_on__gt=day).order_by("-starts_on").first()
+    return term_on(org_id=meeting.org_id, day=local_date(meeting.starts_at))
 
 
 def needs_term(meeting: Meeting) -> bool:

@@ -50,6 +50,7 @@ at a cell, its meeting list instead of children), grouping by the child branch p
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
@@ -63,6 +64,7 @@ from django.db.models import Count, FilteredRelation, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 
 from chibo.core.access import Action, Policy
+from chibo.core.dates import add_months
 from chibo.meetings.models import (
     REGULAR_KINDS,
     THEMATIC_KINDS,
@@ -87,9 +89,6 @@ def first_of_month(day: dt.date) -> dt.date:
     return day.replace(day=1)
 
 
-def add_months(month: dt.date, n: int) -> dt.date:
-    index = month.year * 12 + month.month - 1 + n
-    return dt.date(index // 12, index % 12 + 1, 1)
 
 
 def month_end(month: dt.date) -> dt.date:
@@ -108,16 +107,14 @@ def tree_date(month: dt.date, as_of: dt.date | None) -> dt.date:
 
 
 def parse_month(value: str | None) -> dt.date | None:
-    """A month typed as YYYY-MM (``<input type=month>``) or mm/yyyy; None if empty or bad."""
-    value = (value or "").strip()
-    for sep, year_first in (("-", True), ("/", False)):
-        parts = value.split(sep)
-        if len(parts) != 2 or not all(p.isdigit() for p in parts):
-            continue
-        year, month = (parts[0], parts[1]) if year_first else (parts[1], parts[0])
-        if len(year) == 4 and 1 <= int(month) <= 12:
-            return dt.date(int(year), int(month), 1)
-    return None
+    """A month typed as YYYY-MM (``<input type=month>``) or mm/yyyy (also m/yyyy, mm-yyyy, mm.yyyy);
+    None if empty or bad."""
+    raw = (value or "").strip()
+    match = re.fullmatch(r"(\d{1,2})[/\-.](\d{4})", raw) or re.fullmatch(r"(?P<y>\d{4})-(?P<m>\d{1,2})", raw)
+    if not match:
+        return None
+    month, year = (int(match["m"]), int(match["y"])) if "y" in match.groupdict() else (int(match[1]), int(match[2]))
+    return dt.date(year, month, 1) if 1 <= month <= 12 else None
 
 
 def percent(part: int, whole: int) -> Decimal | None:

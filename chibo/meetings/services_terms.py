@@ -18,10 +18,10 @@ import datetime as dt
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chibo.core import audit
+from chibo.core.dates import add_months, fmt_date, local_date
 from chibo.core.errors import ChiboError
 from chibo.meetings.models import CellTerm, Resolution
 from chibo.meetings.selectors_prep import current_version
@@ -32,25 +32,11 @@ TERM_FIELDS = ["name", "congress_on", "starts_on", "ends_on"]
 LENGTHS = ((30, 6), (60, 6))
 
 
-def add_months(day: dt.date, n: int) -> dt.date:
-    """The same day n months later (the month's last day when it has no such day)."""
-    index = day.year * 12 + (day.month - 1) + n
-    year, month = index // 12, index % 12 + 1
-    for d in (day.day, 30, 29, 28):
-        try:
-            return dt.date(year, month, d)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
 
 
 def length_is_usual(starts_on: dt.date, ends_on: dt.date) -> bool:
     """About 2.5 or 5 years: within 6 months either side (the bounds included)."""
     return any(add_months(starts_on, n - m) <= ends_on <= add_months(starts_on, n + m) for n, m in LENGTHS)
-
-
-def _dmy(day: dt.date) -> str:
-    return day.strftime("%d/%m/%Y")
 
 
 def _check(
@@ -88,7 +74,7 @@ def _check(
     if other is not None:
         raise ChiboError(
             _("Trùng thời gian với nhiệm kỳ %(name)s (%(start)s – %(end)s). Các nhiệm kỳ của một chi bộ không được chồng lên nhau.")
-            % {"name": other.name, "start": _dmy(other.starts_on), "end": _dmy(other.ends_on)},
+            % {"name": other.name, "start": fmt_date(other.starts_on), "end": fmt_date(other.ends_on)},
             field="starts_on",
         )
     return name
@@ -103,12 +89,8 @@ def _lock_cell(org: Organisation) -> Organisation:
     return locked
 
 
-def _local_day(when: dt.datetime) -> dt.date:
-    return timezone.localtime(when).date()
-
-
 def _summary(term: CellTerm) -> str:
-    return _("Nhiệm kỳ %(name)s: %(start)s – %(end)s") % {"name": term.name, "start": _dmy(term.starts_on), "end": _dmy(term.ends_on)}
+    return _("Nhiệm kỳ %(name)s: %(start)s – %(end)s") % {"name": term.name, "start": fmt_date(term.starts_on), "end": fmt_date(term.ends_on)}
 
 
 @transaction.atomic
@@ -129,7 +111,7 @@ def term_create(
         with transaction.atomic():
             term.save()
     except IntegrityError as exc:  # the same start, entered at the same moment
-        raise ChiboError(_("Chi bộ đã có nhiệm kỳ bắt đầu ngày %(day)s.") % {"day": _dmy(starts_on)}, field="starts_on") from exc
+        raise ChiboError(_("Chi bộ đã có nhiệm kỳ bắt đầu ngày %(day)s.") % {"day": fmt_date(starts_on)}, field="starts_on") from exc
     after = {**audit.snapshot(term, TERM_FIELDS), "exceptional_length": not length_is_usual(starts_on, ends_on)}
     audit.record(actor=actor, verb="meeting.term_create", obj=org, summary=_("Ghi nhận %(term)s") % {"term": _summary(term)}, after=after)
     return term
@@ -151,12 +133,12 @@ def term_update(
     name = _check(org=org, name=name, congress_on=congress_on, starts_on=starts_on, ends_on=ends_on, exceptional=exceptional, exclude_pk=term.pk)
     outside = [
         r for r in Resolution.objects.filter(term=term).select_related("meeting")
-        if not starts_on <= _local_day(r.meeting.starts_at) < ends_on
+        if not starts_on <= local_date(r.meeting.starts_at) < ends_on
     ]
     if outside:
         raise ChiboError(
             _("Nghị quyết %(code)s (họp ngày %(day)s) đã được đánh số trong nhiệm kỳ này; thời gian mới phải bao gồm ngày đó.")
-            % {"code": outside[0].code, "day": _dmy(_local_day(outside[0].meeting.starts_at))},
+            % {"code": outside[0].code, "day": fmt_date(local_date(outside[0].meeting.starts_at))},
             field="starts_on",
         )
     before = audit.snapshot(term, TERM_FIELDS)
@@ -168,7 +150,7 @@ def term_update(
         with transaction.atomic():
             term.save(update_fields=TERM_FIELDS)
     except IntegrityError as exc:
-        raise ChiboError(_("Chi bộ đã có nhiệm kỳ bắt đầu ngày %(day)s.") % {"day": _dmy(starts_on)}, field="starts_on") from exc
+        raise ChiboError(_("Chi bộ đã có nhiệm kỳ bắt đầu ngày %(day)s.") % {"day": fmt_date(starts_on)}, field="starts_on") from exc
     after["exceptional_length"] = not length_is_usual(starts_on, ends_on)
     audit.record(actor=actor, verb="meeting.term_update", obj=org, summary=_("Sửa %(term)s") % {"term": _summary(term)}, before=before, after=after)
     return term

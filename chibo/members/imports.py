@@ -44,8 +44,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from chibo.core.access import Action, Policy
+from chibo.core.dates import parse_dmy
 from chibo.core.errors import ChiboError
-from chibo.core.forms import parse_dmy
 from chibo.core.text import fold
 from chibo.members import legacy_text, services, validation
 from chibo.members.models import Member, Sex, TheoryLevel
