@@ -15,7 +15,7 @@ from chibo.core.forms import ChiboForm
 from chibo.members.models import Member
 from chibo.orgs.forms import Form
 from chibo.orgs.models import Organisation, OrgVersion
-from chibo.orgs.selectors import versions_on
+from chibo.orgs.selectors import org_by_ref, versions_on
 
 USERNAME_MAX = User._meta.get_field("username").max_length
 
@@ -53,9 +53,7 @@ class OrgPickerField(forms.CharField):
         if not text:
             return None
         code = text.split("—")[0].strip()
-        org = Organisation.objects.filter(code=code).first()
-        if org is None and code.isdigit():
-            org = Organisation.objects.filter(pk=int(code)).first()
+        org = org_by_ref(code)
         if org is None:
             raise forms.ValidationError(_("Không có tổ chức mã %(code)s.") % {"code": code})
         return org

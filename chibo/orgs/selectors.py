@@ -22,7 +22,24 @@ from chibo.members.models import (
     Status,
 )
 from chibo.members.selectors import HEAD_KINDS, same_area
-from chibo.orgs.models import CELL_KINDS, GRASSROOTS_KINDS, SEGMENT, OrgKind, OrgVersion, Sector
+from chibo.orgs.models import (
+    CELL_KINDS,
+    GRASSROOTS_KINDS,
+    SEGMENT,
+    Organisation,
+    OrgKind,
+    OrgVersion,
+    Sector,
+)
+
+
+def org_by_ref(ref: str) -> Organisation | None:
+    """An organisation by its code, or by its id when no code matches (codes may be all digits)."""
+    ref = ref.strip()
+    org = Organisation.objects.filter(code=ref).first()
+    if org is None and ref.isascii() and ref.isdigit() and len(ref) <= 18:
+        org = Organisation.objects.filter(pk=int(ref)).first()
+    return org
 
 
 def versions_on(on: dt.date) -> QuerySet[OrgVersion]:

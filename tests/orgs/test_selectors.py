@@ -13,6 +13,7 @@ from chibo.members.selectors import (
 from chibo.orgs.models import OrgVersion
 from chibo.orgs.selectors import (
     cells_below_official_minimum,
+    org_by_ref,
     org_stats,
     secretaries_also_village_heads,
 )
@@ -77,3 +78,13 @@ def test_cells_under_three_official_members_are_counted(world):
 def test_an_exempted_official_member_still_counts_as_official(world):
     member_services.member_set_status(actor=None, member=world.member, status="exempted", on=dt.date(2025, 1, 1))
     assert official_member_count(org_id=world.cell.pk, on=ON) == 2
+
+
+def test_an_organisation_is_found_by_code_first_then_by_id(world):
+    # codes may be all digits: the code wins over an id that happens to match
+    world.other_commune.code = str(world.commune.pk)
+    world.other_commune.save(update_fields=["code"])
+    assert org_by_ref(str(world.commune.pk)) == world.other_commune
+    assert org_by_ref(f" {world.cell.code} ") == world.cell
+    assert org_by_ref(str(world.cell.pk)) == world.cell
+    assert org_by_ref("999999999999999999999") is None

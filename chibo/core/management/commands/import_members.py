@@ -8,7 +8,7 @@ from chibo.accounts.models import User
 from chibo.core.access import Action, Policy
 from chibo.core.errors import ChiboError
 from chibo.members.imports import FIELD_BY_KEY, TEMPLATE_KEYS, import_members
-from chibo.orgs.models import Organisation
+from chibo.orgs.selectors import org_by_ref
 
 
 class Command(BaseCommand):
@@ -31,7 +31,7 @@ class Command(BaseCommand):
         policy = Policy(user)
         scope = None
         if org:
-            scope = Organisation.objects.filter(pk=int(org)).first() if org.isdigit() else Organisation.objects.filter(code=org).first()
+            scope = org_by_ref(org)
             if scope is None or not policy.versions(action=Action.EDIT_MEMBER).filter(org=scope).exists():
                 raise CommandError(f"Không có tổ chức {org} trong phạm vi của {user.username}.")
         try:

@@ -17,8 +17,8 @@ from chibo.meetings.selectors_stats import (
     total_figures,
     tree_date,
 )
-from chibo.orgs.models import Organisation, OrgVersion
-from chibo.orgs.selectors import org_stats, versions_on
+from chibo.orgs.models import OrgVersion
+from chibo.orgs.selectors import org_by_ref, org_stats, versions_on
 
 
 class Command(BaseCommand):
@@ -75,8 +75,8 @@ class Command(BaseCommand):
         if org is None:
             version = qs.filter(parent__isnull=True).order_by("org_id").first()
         else:
-            found = Organisation.objects.filter(pk=int(org)) if org.isdigit() else Organisation.objects.filter(code=org)
-            version = qs.filter(org__in=found).first()
+            found = org_by_ref(org)
+            version = qs.filter(org=found).first() if found else None
         if version is None:
             raise CommandError(f"Không có tổ chức {org or '(gốc)'} vào ngày {on:%d/%m/%Y}.")
         return version
