@@ -398,12 +398,15 @@ class QualityAssessment(models.Model):
 
 
 class Notification(models.Model):
-    """An in-app notification; other channels (email, SMS) deliver copies of it."""
+    """An in-app notification; other channels (email, SMS) deliver copies of it.
+
+    It links to its meeting, or to ``url`` for what is not a meeting (a task, a petition, a briefing)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     meeting = models.ForeignKey(Meeting, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications")
     subject = models.CharField(max_length=300)
     body = models.TextField(blank=True, default="")
+    url = models.CharField(max_length=300, blank=True, default="")  # the page it is about (a task, a petition...)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
 
@@ -412,3 +415,13 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+    @property
+    def link(self) -> str:
+        if self.url:
+            return self.url
+        if self.meeting_id:
+            from django.urls import reverse
+
+            return reverse("meetings:detail", args=[self.meeting_id])
+        return ""

@@ -1,6 +1,6 @@
 """Notifications through pluggable channels.
 
-A channel is anything with ``send(*, user, subject, body, email="", meeting=None) -> bool``.
+A channel is anything with ``send(*, user, subject, body, email="", meeting=None, url="") -> bool``.
 Channels are registered by name; ``settings.CHIBO_NOTIFY_CHANNELS`` (default ["inapp", "email"])
 picks which ones run. SMS or a chat gateway can be added later with :func:`register`.
 
@@ -41,21 +41,21 @@ class Recipient:
 
 
 class Channel(Protocol):
-    def send(self, *, user: User | None, subject: str, body: str, email: str = "", meeting: Meeting | None = None) -> bool:
+    def send(self, *, user: User | None, subject: str, body: str, email: str = "", meeting: Meeting | None = None, url: str = "") -> bool:
         """Deliver one message; True when something was (or will be, on commit) delivered."""
         ...
 
 
 class InApp:
-    def send(self, *, user: User | None, subject: str, body: str, email: str = "", meeting: Meeting | None = None) -> bool:
+    def send(self, *, user: User | None, subject: str, body: str, email: str = "", meeting: Meeting | None = None, url: str = "") -> bool:
         if user is None:
             return False
-        Notification.objects.create(user=user, meeting=meeting, subject=subject[:300], body=body)
+        Notification.objects.create(user=user, meeting=meeting, url=url[:300], subject=subject[:300], body=body)
         return True
 
 
 class Email:
-    def send(self, *, user: User | None, subject: str, body: str, email: str = "", meeting: Meeting | None = None) -> bool:
+    def send(self, *, user: User | None, subject: str, body: str, email: str = "", meeting: Meeting | None = None, url: str = "") -> bool:
         address = email or (getattr(user, "email", "") or "")
         if not address:
             return False
@@ -83,7 +83,7 @@ def channels() -> list[Channel]:
     return [_REGISTRY[n] for n in names if n in _REGISTRY]
 
 
-def notify(*, recipients: Iterable[Recipient], subject: str, body: str, meeting: Meeting | None = None) -> int:
+def notify(*, recipients: Iterable[Recipient], subject: str, body: str, meeting: Meeting | None = None, url: str = "") -> int:
     """Send to each distinct recipient through every configured channel; returns the deliveries made."""
     seen: set[tuple[Any, str]] = set()
     sent = 0
@@ -93,6 +93,6 @@ def notify(*, recipients: Iterable[Recipient], subject: str, body: str, meeting:
             continue
         seen.add(r.key)
         for channel in active:
-            if channel.send(user=r.user, subject=subject, body=body, email=r.email, meeting=meeting):
+            if channel.send(user=r.user, subject=subject, body=body, email=r.email, meeting=meeting, url=url):
                 sent += 1
     return sent

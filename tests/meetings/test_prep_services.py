@@ -310,7 +310,7 @@ def test_a_new_channel_can_be_plugged_in(world: World, locmem) -> None:
     sent: list[tuple[str, str]] = []
 
     class Sms:
-        def send(self, *, user, subject, body, email="", meeting=None) -> bool:  # type: ignore[no-untyped-def]
+        def send(self, *, user, subject, body, email="", meeting=None, url="") -> bool:  # type: ignore[no-untyped-def]
             if user is None:
                 return False
             sent.append((user.username, subject))
