@@ -168,6 +168,7 @@ def test_names_are_vietnamese_and_match_sex():
 # Province ----------------------------------------------------------------------------------
 
 
+@pytest.mark.heavy
 def test_full_province_plan_matches_the_seed_figures():
     plan = make_plan(scale="province", seed=1, today=dt.date(2026, 1, 15))
     assert expected(plan) == {
@@ -192,6 +193,7 @@ def test_small_province_loads_consistently(db):
     assert check_database(today=today()) == []
 
 
+@pytest.mark.heavy
 def test_full_province_loads_with_the_seed_figures(db):
     build(scale="province", seed=1)  # how long it takes is measured by the benchmarks, not here
     figures = stats(today())
