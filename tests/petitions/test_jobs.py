@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_jobs_are_listed() -> None:
-    assert jobs.DAILY == [jobs.escalate_overdue]
+    assert [jobs.escalate_overdue] == jobs.DAILY
 
 
 def test_overdue_at_the_commune_moves_to_the_province_once_a_day(world: World) -> None:
