@@ -72,13 +72,25 @@ def at_meeting(*, meeting: Meeting) -> list[Petition]:
     return list(Petition.objects.filter(meeting=meeting).select_related("raised_by").order_by("pk"))
 
 
-def to_read_out(*, org_id: int) -> list[Petition]:
-    """Answered petitions of the cell whose answer has not been read out at a meeting yet."""
-    return list(Petition.objects.filter(org_id=org_id, status=Status.ANSWERED, read_out_at__isnull=True).order_by("answered_at", "pk"))
+@dataclass
+class MeetingPart:
+    pending: list[Petition]  # answered, not read out yet (anywhere)
+    read_here: list[Petition]  # read out at this meeting
+    raised: int  # raised at this meeting
 
 
-def read_out_at(*, meeting: Meeting) -> list[Petition]:
-    return list(Petition.objects.filter(read_out_meeting=meeting).order_by("read_out_at", "pk"))
+def for_meeting(*, meeting: Meeting) -> MeetingPart:
+    """The petitions part of a meeting's page in one query."""
+    rows = list(
+        Petition.objects.filter(
+            Q(org_id=meeting.org_id, status=Status.ANSWERED, read_out_at__isnull=True) | Q(read_out_meeting=meeting) | Q(meeting=meeting)
+        ).order_by("answered_at", "read_out_at", "pk")
+    )
+    return MeetingPart(
+        pending=[p for p in rows if p.org_id == meeting.org_id and p.status == Status.ANSWERED and p.read_out_at is None],
+        read_here=[p for p in rows if p.read_out_meeting_id == meeting.pk],
+        raised=sum(1 for p in rows if p.meeting_id == meeting.pk),
+    )
 
 
 @dataclass
