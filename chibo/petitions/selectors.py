@@ -37,7 +37,7 @@ class Row:
     overdue: bool
 
 
-def _rows(petitions: list[Petition], on: dt.date) -> list[Row]:
+def rows_for(petitions: list[Petition], on: dt.date) -> list[Row]:
     found = names([p.org_id for p in petitions] + [p.holder_id for p in petitions])
     return [
         Row(
@@ -50,7 +50,7 @@ def _rows(petitions: list[Petition], on: dt.date) -> list[Row]:
 
 def cell_petitions(*, org_id: int, on: dt.date) -> list[Row]:
     qs = Petition.objects.filter(org_id=org_id).select_related("raised_by").order_by("-raised_on", "-pk")
-    return _rows(list(qs), on)
+    return rows_for(list(qs), on)
 
 
 def inbox(*, policy: Policy, on: dt.date) -> list[Row]:
@@ -58,14 +58,14 @@ def inbox(*, policy: Policy, on: dt.date) -> list[Row]:
     qs = Petition.objects.filter(status__in=HELD, holder__isnull=False)
     if not policy.is_admin:
         qs = qs.filter(holder_id__in=sorted(access.handled_org_ids(policy)))
-    return _rows(list(qs.select_related("raised_by").order_by("deadline", "pk")), on)
+    return rows_for(list(qs.select_related("raised_by").order_by("deadline", "pk")), on)
 
 
 def my_petitions(*, user: object, member_id: int | None, on: dt.date) -> list[Row]:
     q = Q(created_by_id=getattr(user, "pk", None))
     if member_id:
         q |= Q(raised_by_id=member_id)
-    return _rows(list(Petition.objects.filter(q).select_related("raised_by").order_by("-raised_on", "-pk")), on)
+    return rows_for(list(Petition.objects.filter(q).select_related("raised_by").order_by("-raised_on", "-pk")), on)
 
 
 def at_meeting(*, meeting: Meeting) -> list[Petition]:

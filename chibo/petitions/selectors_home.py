@@ -15,7 +15,7 @@ from django.db.models import Count, Q
 from chibo.core.access import Policy
 from chibo.petitions import access
 from chibo.petitions.models import HELD, Petition, Status
-from chibo.petitions.selectors import Row, _rows
+from chibo.petitions.selectors import Row, rows_for
 
 SHOWN = 5
 
@@ -42,8 +42,8 @@ def petitions_home(*, policy: Policy, on: dt.date) -> PetitionsHome:
         figures = held.aggregate(n=Count("pk"), late=Count("pk", filter=Q(deadline__lt=on)))
         home.waiting_count, home.overdue_count = figures["n"] or 0, figures["late"] or 0
         if home.waiting_count:
-            home.waiting = _rows(list(held.order_by("deadline", "pk")[:SHOWN]), on)
+            home.waiting = rows_for(list(held.order_by("deadline", "pk")[:SHOWN]), on)
     if cells:
         answered = Petition.objects.filter(org_id__in=cells, status=Status.ANSWERED, read_out_at__isnull=True).order_by("answered_at", "pk")
-        home.to_read_out = _rows(list(answered[: SHOWN * 4]), on)
+        home.to_read_out = rows_for(list(answered[: SHOWN * 4]), on)
     return home

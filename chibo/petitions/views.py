@@ -267,7 +267,7 @@ def at_upper(request: HttpRequest, assignment_id: int) -> HttpResponse:
         if petition is not None:
             messages.success(request, _("Đã ghi nhận kiến nghị; chi bộ sẽ gửi lên cấp có thẩm quyền."))
             return redirect("petitions:at_upper", assignment.pk)
-    rows = sel._rows(list(Petition.objects.filter(org_id=assignment.cell_id, raised_via=RaisedVia.UPPER, created_by_id=request.user.pk).order_by("-pk")), today())
+    rows = sel.rows_for(list(Petition.objects.filter(org_id=assignment.cell_id, raised_via=RaisedVia.UPPER, created_by_id=request.user.pk).order_by("-pk")), today())
     context = {"assignment": assignment, "cell_name": sel.names([assignment.cell_id]).get(assignment.cell_id, ""), "form": form, "rows": rows}
     return render(request, "petitions/at_upper.html", context, status=status_for(form))
 
