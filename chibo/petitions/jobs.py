@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db import IntegrityError
+
 from chibo.petitions import services
 from chibo.petitions.models import HELD, Petition
 
@@ -19,8 +21,11 @@ def escalate_overdue(*, today: dt.date) -> int:
     )
     done = 0
     for pk in ids:
-        if services.escalate_one(petition=Petition(pk=pk), on=today):
-            done += 1
+        try:
+            if services.escalate_one(petition=Petition(pk=pk), on=today):
+                done += 1
+        except IntegrityError:  # another worker escalated it today (the unique constraint): nothing to add
+            continue
     return done
 
 
