@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "chibo.orgs",
     "chibo.members",
     "chibo.meetings",
+    "chibo.petitions",
     "chibo.api",
     "chibo.demo",
 ]
@@ -265,6 +266,26 @@ CHIBO_UPPER_ATTENDANCE_PER_YEAR = envint("CHIBO_UPPER_ATTENDANCE_PER_YEAR", "6")
 # provincial committee members at least 2 a year; commune-level (and other grassroots) members 6.
 CHIBO_UPPER_QUOTA_PROVINCE = envint("CHIBO_UPPER_QUOTA_PROVINCE", "2")
 CHIBO_UPPER_QUOTA_COMMUNE = envint("CHIBO_UPPER_QUOTA_COMMUNE", str(CHIBO_UPPER_ATTENDANCE_PER_YEAR))
+# Working days (chibo.core.workdays) skip weekends and these public holidays (ISO dates). Labour Code
+# 2019 Art. 112: 1/1, Tết (5 days), Hùng Kings (10/3 lunar), 30/4, 1/5, 2/9 and one day next to it,
+# with the days off the Government publishes each year (weekday holidays only; a holiday on a
+# weekend is made up on the next working day). UPDATE YEARLY (docs/architecture.md).
+CHIBO_PUBLIC_HOLIDAYS = [
+    d.strip() for d in os.getenv("CHIBO_PUBLIC_HOLIDAYS", "").split(",") if d.strip()
+] or [
+    # 2025: Tết Ất Tỵ 25/01–02/02; Hùng Kings 07/04; 30/04–04/05 (02/05 swapped); 30/08–02/09.
+    "2025-01-01", "2025-01-27", "2025-01-28", "2025-01-29", "2025-01-30", "2025-01-31",
+    "2025-04-07", "2025-04-30", "2025-05-01", "2025-05-02", "2025-09-01", "2025-09-02",
+    # 2026: Tết Bính Ngọ 14/02–22/02; Hùng Kings Sunday 26/04, made up Monday 27/04; 30/04, 01/05; 01–02/09.
+    "2026-01-01", "2026-02-16", "2026-02-17", "2026-02-18", "2026-02-19", "2026-02-20",
+    "2026-04-27", "2026-04-30", "2026-05-01", "2026-09-01", "2026-09-02",
+    # 2027 (statutory days; check against the Government's notice): Tết Đinh Mùi 05/02–09/02, the
+    # weekend days made up 10–11/02; Hùng Kings 15/04; 30/04; 01/05 a Saturday, made up 03/05; 02–03/09.
+    "2027-01-01", "2027-02-05", "2027-02-08", "2027-02-09", "2027-02-10", "2027-02-11",
+    "2027-04-15", "2027-04-30", "2027-05-03", "2027-09-02", "2027-09-03",
+]
+# Each level holding a petition answers within this many working days (issue 8 §3).
+CHIBO_PETITION_DEADLINE_WORKDAYS = envint("CHIBO_PETITION_DEADLINE_WORKDAYS", "15")
 # Uploaded materials.
 CHIBO_MATERIAL_MAX_BYTES = envint("CHIBO_MATERIAL_MAX_BYTES", str(20 * 1024 * 1024))
 MEDIA_ROOT = Path(os.getenv("CHIBO_MEDIA_ROOT", str(VAR_DIR / "media")))

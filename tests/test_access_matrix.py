@@ -49,8 +49,10 @@ from rest_framework.authtoken.models import Token
 from chibo.core.models import AuditEvent
 from chibo.meetings.models import AgendaItem, Material, Meeting, MeetingStatus, UpperAssignment
 from chibo.members.models import Member
+from chibo.petitions.models import Petition
 from tests.factories import World
 from tests.meetings.factories import approved_scene
+from tests.petitions.factories import at_commune
 
 ANON = "anonymous"
 PERSONAS = ("member", "secretary", "staff", "province", "admin", "outsider")
@@ -161,6 +163,22 @@ RULES: dict[str, R] = {
     "api:member-list": R(SIGNED_IN, SIGNED_IN),  # the cell is in the body: see test_api_member_create_scope
     "api:member-detail": R(CELL, None, patch=MANAGERS),
     "api:schema": R(SIGNED_IN, None),
+    # petitions: the scene's petition is held by the commune (tests/petitions/factories.at_commune)
+    "petitions:cell": R(CELL, None),
+    "petitions:inbox": R(SIGNED_IN, None),  # held by my organisations: scoped inside
+    "petitions:mine": R(SIGNED_IN, None),
+    "petitions:raise": R(frozenset({"member", "secretary"}), frozenset({"member", "secretary"})),  # a member of a cell
+    "petitions:at_meeting": R(CELL, MANAGERS),
+    "petitions:at_upper": R(frozenset({"staff"}), frozenset({"staff"}), args={"assignment_id": "assignment"}),  # its attendee
+    "petitions:detail": R(CELL, None),
+    "petitions:send": R(None, MANAGERS),
+    "petitions:forward": R(None, frozenset({"staff", "admin"})),  # the people handling it: the holder's own grants
+    "petitions:answer": R(None, frozenset({"staff", "admin"})),
+    "petitions:return": R(None, frozenset({"staff", "admin"})),
+    "petitions:out_of_scope": R(None, frozenset({"staff", "admin"})),
+    "petitions:read_out": R(None, MANAGERS),
+    "petitions:close": R(None, MANAGERS),
+    "petitions:reopen": R(None, MANAGERS),
 }
 
 # Which object of the scene fills each URL argument, unless the rule says otherwise.
@@ -171,6 +189,7 @@ DEFAULT_ARGS = {
     "item_id": "item",
     "material_id": "material",
     "year": "year",
+    "petition_id": "petition",
 }
 MISSING_ID = 987654321
 ARG = re.compile(r"<(?:(\w+):)?(\w+)>")
@@ -188,6 +207,7 @@ class Scene:
     item: AgendaItem
     material: Material
     assignment: UpperAssignment
+    petition: Petition
 
     def values(self) -> dict[str, int]:
         w = self.world
@@ -203,6 +223,7 @@ class Scene:
             "material": self.material.pk,
             "assignment": self.assignment.pk,
             "year": self.meeting.month.year,
+            "petition": self.petition.pk,
         }
 
 
@@ -210,7 +231,7 @@ class Scene:
 def scene(world: World) -> Scene:
     """One approved meeting of the cell, with an agenda item, a material and its resolution."""
     built = approved_scene(world)
-    return Scene(world=world, meeting=built.meeting, item=built.item, material=built.material, assignment=built.assignment)
+    return Scene(world=world, meeting=built.meeting, item=built.item, material=built.material, assignment=built.assignment, petition=at_commune(world))
 
 
 def url_patterns() -> dict[str, URLPattern]:

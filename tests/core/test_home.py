@@ -289,15 +289,19 @@ def _many_cells(world: World, n: int) -> None:
         make_meeting(cell, month=NOV, day=5, status=MeetingStatus.APPROVED)
 
 
+# The petitions part (chibo.petitions.selectors_home): the count held at the levels one handles
+# (a secretary grant counts: one query), and the cell's answers to read out (secretaries: one more).
+PETITIONS_STAFF = 1
+PETITIONS_SECRETARY = 2
 # session, user; grants (policy); the member part: own cell, next meeting, comments, agenda,
 # materials; unread (latest; the count only when the latest fill the box).
 MEMBER_QUERIES = 2 + 1 + 5 + 1
 # the secretary part: cells, the months' meetings (+ the meeting-day rule while there is none);
 # whether a secretary grant is on a committee (it is on the cell: no committee part); the
 # secretary is a member too.
-SECRETARY_QUERIES = MEMBER_QUERIES + 3
+SECRETARY_QUERIES = MEMBER_QUERIES + 3 + PETITIONS_SECRETARY
 # the committee part: grants, the nodes, then two per node (cells and meetings, both months at once).
-STAFF_QUERIES = 2 + 1 + 1 + 2 + 1  # ... and unread notifications
+STAFF_QUERIES = 2 + 1 + 1 + 2 + 1 + PETITIONS_STAFF  # ... and unread notifications
 
 
 @pytest.mark.parametrize("extra_cells", [0, 8])

@@ -19,6 +19,7 @@ from chibo.meetings.selectors_stats import (
 )
 from chibo.orgs.models import OrgVersion
 from chibo.orgs.selectors import org_by_ref, org_stats, versions_on
+from chibo.petitions.selectors_stats import json_figures as petition_figures
 
 
 class Command(BaseCommand):
@@ -29,8 +30,11 @@ class Command(BaseCommand):
         parser.add_argument("--as-of", dest="as_of", help="YYYY-MM-DD or dd/mm/yyyy")
         parser.add_argument("--json", action="store_true", help="print JSON")
         parser.add_argument("--month", help="YYYY-MM: the month of the meeting figures (default: this month)")
+        parser.add_argument("--year", type=int, help="YYYY: the year of the petition figures (default: the year of --as-of or today)")
 
-    def handle(self, *args: Any, org: str | None, as_of: str | None, json: bool, month: str | None = None, **options: Any) -> None:
+    def handle(
+        self, *args: Any, org: str | None, as_of: str | None, json: bool, month: str | None = None, year: int | None = None, **options: Any,
+    ) -> None:
         try:
             given = parse_date(as_of, field="as_of", required=False)
         except ChiboError as exc:
@@ -39,18 +43,22 @@ class Command(BaseCommand):
         version = self._version(org, on)
         data = org_stats(version=version, on=on)
         data["meetings"] = self._meetings(org, month, given)
+        data["petitions"] = petition_figures(path=version.path, year=year or on.year, on=on)
         if json:
             self.stdout.write(_dumps(data))
             return
         self.stdout.write(f"{version.name} — {on:%d/%m/%Y}")
         for key, value in data.items():
-            if key not in {"org", "as_of", "meetings"}:
+            if key not in {"org", "as_of", "meetings", "petitions"}:
                 self.stdout.write(f"  {key}: {value}")
         meetings = data["meetings"]
         self.stdout.write(f"  meetings {meetings['month']} ({meetings['as_of']}):")
         for key, value in meetings.items():
             if key not in {"org", "month", "as_of"}:
                 self.stdout.write(f"    {key}: {value}")
+        self.stdout.write(f"  petitions {year or on.year}:")
+        for key, value in data["petitions"].items():
+            self.stdout.write(f"    {key}: {value}")
 
     def _meetings(self, org: str | None, month: str | None, as_of: dt.date | None) -> dict[str, Any]:
         """The meeting figures of a month (selectors_stats), on the tree of the month's end or of --as-of."""

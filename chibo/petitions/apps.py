@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class PetitionsConfig(AppConfig):
+    name = "chibo.petitions"
+    label = "petitions"
+    verbose_name = "Đề xuất, kiến nghị"

@@ -1,0 +1,4 @@
+from chibo.petitions import views
+
+app_name = "petitions"
+urlpatterns = views.urlpatterns
