@@ -161,6 +161,8 @@ RULES: dict[str, R] = {
     "api:member-list": R(SIGNED_IN, SIGNED_IN),  # the cell is in the body: see test_api_member_create_scope
     "api:member-detail": R(CELL, None, patch=MANAGERS),
     "api:schema": R(SIGNED_IN, None),
+    # core: the job queue (administrators only)
+    "core:jobs": R(ADMIN, ADMIN),
 }
 
 # Which object of the scene fills each URL argument, unless the rule says otherwise.

@@ -60,7 +60,7 @@ class JobRetry(models.Model):
     """An administrator's "retry now" of a failed job: the audited record, once per failed job."""
 
     failed_id = models.UUIDField()  # the failed result (django_tasks_db's DBTaskResult.id)
-    retry_id = models.UUIDField()  # the new one
+    retry_id = models.CharField(max_length=64)  # the new one (a backend's result id)
     task_path = models.CharField(max_length=300)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
