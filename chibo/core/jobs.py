@@ -131,11 +131,12 @@ def _enqueue_again(path: str, args: Any, kwargs: dict[str, Any], *, attempt: int
 
 
 def daily_jobs() -> dict[str, DailyJob]:
-    """Every installed app's ``jobs.DAILY``, by dotted name, in app order."""
+    """Every installed chibo app's ``jobs.DAILY``, by dotted name, in app order (third-party apps are
+    left out: some have a ``jobs`` module of another meaning)."""
     found: dict[str, DailyJob] = {}
     for app in apps.get_app_configs():
         name = f"{app.name}.jobs"
-        if importlib.util.find_spec(name) is None:
+        if not app.name.startswith("chibo.") or importlib.util.find_spec(name) is None:
             continue
         module = importlib.import_module(name)
         for func in getattr(module, "DAILY", []):
