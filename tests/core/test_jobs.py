@@ -24,7 +24,7 @@ from chibo.core.models import AuditEvent, DailyRun, JobRetry
 from chibo.core.selectors_jobs import failed_open_count, jobs_page
 from chibo.core.services_jobs import retry_now
 from chibo.meetings.notify import Recipient, notify, send_email
-from tests.core.jobs_helpers import DONE, FAILS, flaky, run_ready
+from tests.core.jobs_helpers import DONE, FAILS, flaky, run_ready, stopped
 from tests.factories import World
 
 
@@ -75,6 +75,18 @@ def test_a_job_that_fails_once_succeeds_on_its_retry(db_tasks) -> None:
     assert DONE == ["b"]
     assert sorted(DBTaskResult.objects.values_list("status", flat=True)) == ["FAILED", "SUCCESSFUL"]
     assert failed_open_count() == 0
+
+
+def test_a_job_interrupted_by_stopping_the_worker_goes_back_to_the_queue(db_tasks) -> None:
+    FAILS["s"] = 1
+    stopped.enqueue(key="s")
+    assert run_ready() == 2  # the interrupted run, then the same job again at once
+    first = DBTaskResult.objects.get(status="FAILED")
+    again = DBTaskResult.objects.get(status="SUCCESSFUL")
+    assert first.exception_class_path == "builtins.SystemExit"
+    assert again.args_kwargs["kwargs"]["_attempt"] == 1  # not counted against the job
+    assert failed_open_count() == 0
+    assert DONE == ["s"]
 
 
 def test_the_immediate_backend_does_not_retry(db, caplog) -> None:
