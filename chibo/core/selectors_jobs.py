@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Case, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 from django_tasks_db.models import DBTaskResult, get_date_max
 
@@ -93,7 +93,9 @@ def jobs_page() -> dict[str, Any]:
     failed_rows = list(failed().only(*_FIELDS).order_by("-finished_at")[:SHOWN])
     retried = {str(u) for u in JobRetry.objects.filter(failed_id__in=[r.id for r in failed_rows]).values_list("failed_id", flat=True)}
     pending_qs = DBTaskResult.objects.filter(status__in=["READY", "RUNNING"])
-    pending_rows = list(pending_qs.only(*_FIELDS).order_by("-status", "run_after", "enqueued_at")[:SHOWN])
+    # Running first, then those due now (run_after unset), then the deferred ones by their time.
+    due_now = Case(When(run_after=get_date_max(), then=Value(0)), default=Value(1))
+    pending_rows = list(pending_qs.only(*_FIELDS).order_by("-status", due_now, "run_after", "enqueued_at")[:SHOWN])
     return {
         "failed": [_row(r, retried=retried) for r in failed_rows],
         "failed_open": failed_open_count(),
