@@ -17,6 +17,7 @@ def main(argv: list[str] | None = None) -> None:
             "chibo <command> [options]\n\n"
             "  migrate                     create or update the database\n"
             "  serve [--port 8000]         start the web server (granian)\n"
+            "  worker [--no-scheduler]     run queued jobs (mail, reminders, deadlines) and the daily run\n"
             "  demo --scale district|province [--seed N]\n"
             "  stats [--org ID] [--as-of YYYY-MM-DD] [--month YYYY-MM] --json\n"
             "  import-members FILE.xlsx [--org CODE] [--commit]\n"

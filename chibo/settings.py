@@ -5,6 +5,7 @@ SQLite is the embedded default; set CHIBO_DATABASE_URL=postgres://... for Postgr
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -30,6 +31,17 @@ def envint(name: str, default: str) -> int:
         return int(value)
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from exc
+
+
+def envjson(name: str, default: str) -> dict:
+    value = os.getenv(name, default)
+    try:
+        parsed = json.loads(value)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a JSON object, not {value!r}") from exc
+    if not isinstance(parsed, dict):
+        raise ImproperlyConfigured(f"{name} must be a JSON object, not {value!r}")
+    return parsed
 
 
 def envsecret(name: str, default: str = "") -> str:
@@ -70,6 +82,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "django_tasks",  # app label django_tasks
+    "django_tasks_db",  # app label django_tasks_database (no clash with chibo.tasks, label "tasks")
     "chibo.core",
     "chibo.accounts",
     "chibo.orgs",
@@ -228,6 +242,30 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.getenv("CHIBO_LOG_LEVEL", "WARNING")},
 }
+
+# The job queue (docs/architecture.md "Job queue"): django-tasks with its database backend by default,
+# so a laptop needs no broker. CHIBO_TASKS_BACKEND swaps it for another django-tasks backend (dotted
+# path), CHIBO_TASKS_OPTIONS (JSON) gives that backend its OPTIONS (docs/deployment.md). Tests run
+# jobs at once with the immediate backend (tests/conftest.py).
+TASKS_DB_BACKEND = "django_tasks_db.DatabaseBackend"
+TASKS = {
+    "default": {
+        "BACKEND": os.getenv("CHIBO_TASKS_BACKEND", TASKS_DB_BACKEND),
+        "QUEUES": [],  # any queue name
+        "OPTIONS": envjson("CHIBO_TASKS_OPTIONS", "{}"),
+    }
+}
+# A failed job is tried again after 1, 2, 4, 8 ... minutes (capped), up to this many attempts in all.
+CHIBO_JOBS_MAX_ATTEMPTS = envint("CHIBO_JOBS_MAX_ATTEMPTS", "5")
+CHIBO_JOBS_BACKOFF_SECONDS = envint("CHIBO_JOBS_BACKOFF_SECONDS", "60")
+CHIBO_JOBS_BACKOFF_MAX_SECONDS = envint("CHIBO_JOBS_BACKOFF_MAX_SECONDS", str(6 * 60 * 60))
+# A job left RUNNING this long (its worker was killed) is run again; so is one whose worker on this
+# machine is gone, at once, when a worker starts.
+CHIBO_JOBS_STALE_MINUTES = envint("CHIBO_JOBS_STALE_MINUTES", "15")
+# The daily run of every app's jobs.DAILY, at this local time (TIME_ZONE).
+CHIBO_DAILY_AT = os.getenv("CHIBO_DAILY_AT", "06:00")
+# Successful job results are deleted after this many days (failed ones are kept for the administrator).
+CHIBO_JOBS_KEEP_DAYS = envint("CHIBO_JOBS_KEEP_DAYS", "30")
 
 # Domain settings (docs/architecture.md lists them with their sources).
 # Age at admission, in whole years counted in months: from 18 years 0 months to 60 years 0 months,

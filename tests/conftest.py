@@ -162,3 +162,13 @@ def smtp_inbox(settings):
         yield inbox
     finally:
         controller.stop()
+
+
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": []}}
+
+
+@pytest.fixture(autouse=True)
+def _jobs_run_at_once(settings):
+    """Jobs run synchronously in tests (the immediate backend): an enqueued job has run on return.
+    tests/core/test_jobs_worker.py runs a real worker on the database backend."""
+    settings.TASKS = IMMEDIATE_TASKS

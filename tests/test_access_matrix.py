@@ -179,6 +179,8 @@ RULES: dict[str, R] = {
     "petitions:read_out": R(None, MANAGERS),
     "petitions:close": R(None, MANAGERS),
     "petitions:reopen": R(None, MANAGERS),
+    # core: the job queue (administrators only)
+    "core:jobs": R(ADMIN, ADMIN),
 }
 
 # Which object of the scene fills each URL argument, unless the rule says otherwise.

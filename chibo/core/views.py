@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from chibo.core import selectors_home as core_home
 from chibo.core.access import policy_for
 from chibo.meetings import selectors_home as home_sel
 from chibo.petitions.selectors_home import petitions_home
@@ -36,6 +37,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "committees": committees,
         "unread": home_sel.unread(user=request.user),
         "petitions_home": petitions_home(policy=policy, on=timezone.localdate(now)),
+        "jobs_home": core_home.jobs_home(policy=policy),
     }
     return render(request, "chibo/home.html", context)
 

@@ -5,12 +5,14 @@ Channels are registered by name; ``settings.CHIBO_NOTIFY_CHANNELS`` (default ["i
 picks which ones run. SMS or a chat gateway can be added later with :func:`register`.
 
 Recipients may be a user account, an email address, or both: a member without an account still
-gets the email. External deliveries wait for the transaction to commit (``transaction.on_commit``),
-so a rolled-back change sends nothing.
+gets the email. External deliveries are jobs on the queue, enqueued when the transaction commits
+(``transaction.on_commit``), so a rolled-back change sends nothing and a mail server that is down
+delays the mail (retried with backoff) without breaking the page.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -20,6 +22,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 
+from chibo.core.jobs import job
 from chibo.meetings.models import Meeting, Notification
 
 if TYPE_CHECKING:
@@ -55,20 +58,27 @@ class InApp:
 
 
 class Email:
+    """E-mail goes out on the job queue (chibo.core.jobs), enqueued once the change commits, and is
+    retried with backoff when the mail server fails; the in-app copy is written at once."""
+
     def send(self, *, user: User | None, subject: str, body: str, email: str = "", meeting: Meeting | None = None, url: str = "") -> bool:
         address = email or (getattr(user, "email", "") or "")
         if not address:
             return False
-        sender = getattr(settings, "DEFAULT_FROM_EMAIL", None)
-
-        def deliver() -> None:
-            try:
-                send_mail(subject, body, sender, [address], fail_silently=False)
-            except Exception:  # a mail server down must not break the page; the in-app copy exists
-                log.exception("email to %s failed", address)
-
-        transaction.on_commit(deliver)
+        # robust: a queue that cannot take the job is logged, the page still answers.
+        transaction.on_commit(functools.partial(send_email.enqueue, subject=subject, body=body, to=[address]), robust=True)
         return True
+
+
+@job
+def send_email(*, subject: str, body: str, to: list[str]) -> int:
+    """One e-mail, from DEFAULT_FROM_EMAIL; a failure raises, so the queue tries again later."""
+    sender = getattr(settings, "DEFAULT_FROM_EMAIL", None)
+    try:
+        return send_mail(subject, body, sender, to, fail_silently=False)
+    except Exception as exc:
+        log.warning("email to %s failed: %s", ", ".join(to), exc)
+        raise
 
 
 _REGISTRY: dict[str, Channel] = {"inapp": InApp(), "email": Email()}
