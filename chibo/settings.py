@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "chibo.orgs",
     "chibo.members",
     "chibo.meetings",
+    "chibo.tasks",
     "chibo.api",
     "chibo.demo",
 ]
@@ -265,6 +266,8 @@ CHIBO_UPPER_ATTENDANCE_PER_YEAR = envint("CHIBO_UPPER_ATTENDANCE_PER_YEAR", "6")
 # provincial committee members at least 2 a year; commune-level (and other grassroots) members 6.
 CHIBO_UPPER_QUOTA_PROVINCE = envint("CHIBO_UPPER_QUOTA_PROVINCE", "2")
 CHIBO_UPPER_QUOTA_COMMUNE = envint("CHIBO_UPPER_QUOTA_COMMUNE", str(CHIBO_UPPER_ATTENDANCE_PER_YEAR))
+# Member tasks: reminders go out this many days before each cell's next meeting.
+CHIBO_TASK_REMINDER_DAYS = envint("CHIBO_TASK_REMINDER_DAYS", "2")
 # Uploaded materials.
 CHIBO_MATERIAL_MAX_BYTES = envint("CHIBO_MATERIAL_MAX_BYTES", str(20 * 1024 * 1024))
 MEDIA_ROOT = Path(os.getenv("CHIBO_MEDIA_ROOT", str(VAR_DIR / "media")))

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_safe
 
 from chibo.core.access import policy_for
 from chibo.meetings import selectors_home as home_sel
+from chibo.tasks.selectors_home import task_home
 
 
 @login_required
@@ -34,6 +35,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "secretary_home": secretary,
         "committees": committees,
         "unread": home_sel.unread(user=request.user),
+        "tasks_home": task_home(policy=policy, now=now),
     }
     return render(request, "chibo/home.html", context)
 

@@ -19,6 +19,7 @@ from chibo.meetings.selectors_stats import (
 )
 from chibo.orgs.models import OrgVersion
 from chibo.orgs.selectors import org_by_ref, org_stats, versions_on
+from chibo.tasks.selectors_stats import json_figures as task_figures
 
 
 class Command(BaseCommand):
@@ -29,8 +30,9 @@ class Command(BaseCommand):
         parser.add_argument("--as-of", dest="as_of", help="YYYY-MM-DD or dd/mm/yyyy")
         parser.add_argument("--json", action="store_true", help="print JSON")
         parser.add_argument("--month", help="YYYY-MM: the month of the meeting figures (default: this month)")
+        parser.add_argument("--year", type=int, help="YYYY: the year of the follow-up figures (tasks...; default: the year of --as-of)")
 
-    def handle(self, *args: Any, org: str | None, as_of: str | None, json: bool, month: str | None = None, **options: Any) -> None:
+    def handle(self, *args: Any, org: str | None, as_of: str | None, json: bool, month: str | None = None, year: int | None = None, **options: Any) -> None:
         try:
             given = parse_date(as_of, field="as_of", required=False)
         except ChiboError as exc:
@@ -39,12 +41,13 @@ class Command(BaseCommand):
         version = self._version(org, on)
         data = org_stats(version=version, on=on)
         data["meetings"] = self._meetings(org, month, given)
+        data["tasks"] = task_figures(path=version.path, year=year or on.year, on=on)
         if json:
             self.stdout.write(_dumps(data))
             return
         self.stdout.write(f"{version.name} — {on:%d/%m/%Y}")
         for key, value in data.items():
-            if key not in {"org", "as_of", "meetings"}:
+            if key not in {"org", "as_of", "meetings", "tasks"}:
                 self.stdout.write(f"  {key}: {value}")
         meetings = data["meetings"]
         self.stdout.write(f"  meetings {meetings['month']} ({meetings['as_of']}):")
