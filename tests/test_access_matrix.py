@@ -50,7 +50,9 @@ from chibo.core.models import AuditEvent
 from chibo.meetings.models import AgendaItem, Material, Meeting, MeetingStatus, UpperAssignment
 from chibo.members.models import Member
 from tests.factories import World
+from chibo.tasks.models import Task, TaskReport
 from tests.meetings.factories import approved_scene
+from tests.tasks.factories import task_scene
 
 ANON = "anonymous"
 PERSONAS = ("member", "secretary", "staff", "province", "admin", "outsider")
@@ -161,6 +163,17 @@ RULES: dict[str, R] = {
     "api:member-list": R(SIGNED_IN, SIGNED_IN),  # the cell is in the body: see test_api_member_create_scope
     "api:member-detail": R(CELL, None, patch=MANAGERS),
     "api:schema": R(SIGNED_IN, None),
+    # membertasks: reached through the task's cell; an assignee reports (the service refuses the others)
+    "tasks:cell_tasks": R(CELL, None),
+    "tasks:create": R(MANAGERS, MANAGERS),
+    "tasks:mine": R(SIGNED_IN, None),
+    "tasks:detail": R(CELL, None),
+    "tasks:edit": R(MANAGERS, MANAGERS),
+    "tasks:report": R(None, CELL),
+    "tasks:check": R(None, MANAGERS),
+    "tasks:close": R(MANAGERS, MANAGERS),
+    "tasks:reopen": R(None, MANAGERS),
+    "tasks:report_file": R(CELL, None),
 }
 
 # Which object of the scene fills each URL argument, unless the rule says otherwise.
@@ -171,6 +184,8 @@ DEFAULT_ARGS = {
     "item_id": "item",
     "material_id": "material",
     "year": "year",
+    "task_id": "task",
+    "report_id": "task_report",
 }
 MISSING_ID = 987654321
 ARG = re.compile(r"<(?:(\w+):)?(\w+)>")
@@ -188,6 +203,8 @@ class Scene:
     item: AgendaItem
     material: Material
     assignment: UpperAssignment
+    task: Task
+    task_report: TaskReport
 
     def values(self) -> dict[str, int]:
         w = self.world
@@ -203,6 +220,8 @@ class Scene:
             "material": self.material.pk,
             "assignment": self.assignment.pk,
             "year": self.meeting.month.year,
+            "task": self.task.pk,
+            "task_report": self.task_report.pk,
         }
 
 
@@ -210,7 +229,11 @@ class Scene:
 def scene(world: World) -> Scene:
     """One approved meeting of the cell, with an agenda item, a material and its resolution."""
     built = approved_scene(world)
-    return Scene(world=world, meeting=built.meeting, item=built.item, material=built.material, assignment=built.assignment)
+    task, report = task_scene(world, built.meeting)
+    return Scene(
+        world=world, meeting=built.meeting, item=built.item, material=built.material, assignment=built.assignment,
+        task=task, task_report=report,
+    )
 
 
 def url_patterns() -> dict[str, URLPattern]:
