@@ -49,8 +49,8 @@ from rest_framework.authtoken.models import Token
 from chibo.core.models import AuditEvent
 from chibo.meetings.models import AgendaItem, Material, Meeting, MeetingStatus, UpperAssignment
 from chibo.members.models import Member
-from tests.factories import World
 from chibo.tasks.models import Task, TaskReport
+from tests.factories import World
 from tests.meetings.factories import approved_scene
 from tests.tasks.factories import task_scene
 

@@ -113,7 +113,7 @@ def test_no_reminder_too_early_or_for_a_closed_task(world, upcoming):
     assert jobs.remind_before_meeting(today=today() - dt.timedelta(days=3)) == 0
     services.task_close(actor=None, task=task, status=TaskStatus.DONE)
     assert jobs.remind_before_meeting(today=today()) == 0
-    assert jobs.DAILY == [jobs.remind_before_meeting]
+    assert [jobs.remind_before_meeting] == jobs.DAILY
 
 
 def test_a_report_before_the_first_of_the_month_does_not_count(world, upcoming, settings, tmp_path):
