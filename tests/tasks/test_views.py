@@ -198,3 +198,29 @@ def test_outsider_gets_404_and_writes_nothing(world, client_for, persona):
     assert AuditEvent.objects.count() == events and TaskCheck.objects.count() == 0
     task.refresh_from_db()
     assert task.is_open and task.title != "x"
+
+
+def test_the_meeting_page_query_count_does_not_grow_with_tasks(world, client_for):
+    meeting = make_meeting(world.cell, month=today().replace(day=1), day=1, status=MeetingStatus.OPEN, opened_at=timezone.now())
+    meeting.agenda.create(position=1, section="review", title="Kiểm điểm tháng trước")
+    client = client_for("secretary")
+    url = reverse("meetings:detail", args=[meeting.pk])
+
+    def count() -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx)
+
+    first = make_task(world, title="Việc 0")
+    services.report_add(actor=world.users["member"], task=first, text="x")
+    client.get(url)
+    one = count()
+    for n in range(1, 6):
+        task = make_task(world, title=f"Việc {n}", assignees=[world.member, world.secretary_member])
+        services.report_add(actor=world.users["member"], task=task, text="y")
+        services.check_record(actor=None, task=task, meeting=meeting, outcome="on_track")
+    assert count() == one
+    assert client.get(url).content.decode().count('data-testid="review-task"') == 6

@@ -49,6 +49,7 @@ class Command(BaseCommand):
         for key, value in data.items():
             if key not in {"org", "as_of", "meetings", "tasks"}:
                 self.stdout.write(f"  {key}: {value}")
+        self.stdout.write("  tasks: " + ", ".join(f"{key} {value}" for key, value in data["tasks"].items()))
         meetings = data["meetings"]
         self.stdout.write(f"  meetings {meetings['month']} ({meetings['as_of']}):")
         for key, value in meetings.items():
