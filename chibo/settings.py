@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "chibo.members",
     "chibo.meetings",
     "chibo.petitions",
+    "chibo.tasks",
     "chibo.api",
     "chibo.demo",
 ]
@@ -324,6 +325,8 @@ CHIBO_PUBLIC_HOLIDAYS = [
 ]
 # Each level holding a petition answers within this many working days (issue 8 §3).
 CHIBO_PETITION_DEADLINE_WORKDAYS = envint("CHIBO_PETITION_DEADLINE_WORKDAYS", "15")
+# Member tasks: reminders go out this many days before each cell's next meeting.
+CHIBO_TASK_REMINDER_DAYS = envint("CHIBO_TASK_REMINDER_DAYS", "2")
 # Uploaded materials.
 CHIBO_MATERIAL_MAX_BYTES = envint("CHIBO_MATERIAL_MAX_BYTES", str(20 * 1024 * 1024))
 MEDIA_ROOT = Path(os.getenv("CHIBO_MEDIA_ROOT", str(VAR_DIR / "media")))

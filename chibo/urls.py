@@ -8,6 +8,7 @@ urlpatterns = [
     path("members/", include("chibo.members.urls")),
     path("meetings/", include("chibo.meetings.urls")),
     path("petitions/", include("chibo.petitions.urls")),
+    path("tasks/", include("chibo.tasks.urls")),
     path("api/v1/", include("chibo.api.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
 ]

@@ -50,9 +50,11 @@ from chibo.core.models import AuditEvent
 from chibo.meetings.models import AgendaItem, Material, Meeting, MeetingStatus, UpperAssignment
 from chibo.members.models import Member
 from chibo.petitions.models import Petition
+from chibo.tasks.models import Task, TaskReport
 from tests.factories import World
 from tests.meetings.factories import approved_scene
 from tests.petitions.factories import at_commune
+from tests.tasks.factories import task_scene
 
 ANON = "anonymous"
 PERSONAS = ("member", "secretary", "staff", "province", "admin", "outsider")
@@ -181,6 +183,17 @@ RULES: dict[str, R] = {
     "petitions:reopen": R(None, MANAGERS),
     # core: the job queue (administrators only)
     "core:jobs": R(ADMIN, ADMIN),
+    # membertasks: reached through the task's cell; an assignee reports (the service refuses the others)
+    "tasks:cell_tasks": R(CELL, None),
+    "tasks:create": R(MANAGERS, MANAGERS),
+    "tasks:mine": R(SIGNED_IN, None),
+    "tasks:detail": R(CELL, None),
+    "tasks:edit": R(MANAGERS, MANAGERS),
+    "tasks:report": R(None, CELL),
+    "tasks:check": R(None, MANAGERS),
+    "tasks:close": R(MANAGERS, MANAGERS),
+    "tasks:reopen": R(None, MANAGERS),
+    "tasks:report_file": R(CELL, None),
 }
 
 # Which object of the scene fills each URL argument, unless the rule says otherwise.
@@ -192,6 +205,8 @@ DEFAULT_ARGS = {
     "material_id": "material",
     "year": "year",
     "petition_id": "petition",
+    "task_id": "task",
+    "report_id": "task_report",
 }
 MISSING_ID = 987654321
 ARG = re.compile(r"<(?:(\w+):)?(\w+)>")
@@ -210,6 +225,8 @@ class Scene:
     material: Material
     assignment: UpperAssignment
     petition: Petition
+    task: Task
+    task_report: TaskReport
 
     def values(self) -> dict[str, int]:
         w = self.world
@@ -226,6 +243,8 @@ class Scene:
             "assignment": self.assignment.pk,
             "year": self.meeting.month.year,
             "petition": self.petition.pk,
+            "task": self.task.pk,
+            "task_report": self.task_report.pk,
         }
 
 
@@ -233,7 +252,11 @@ class Scene:
 def scene(world: World) -> Scene:
     """One approved meeting of the cell, with an agenda item, a material and its resolution."""
     built = approved_scene(world)
-    return Scene(world=world, meeting=built.meeting, item=built.item, material=built.material, assignment=built.assignment, petition=at_commune(world))
+    task, report = task_scene(world, built.meeting)
+    return Scene(
+        world=world, meeting=built.meeting, item=built.item, material=built.material, assignment=built.assignment,
+        petition=at_commune(world), task=task, task_report=report,
+    )
 
 
 def url_patterns() -> dict[str, URLPattern]:

@@ -12,6 +12,7 @@ from chibo.core import selectors_home as core_home
 from chibo.core.access import policy_for
 from chibo.meetings import selectors_home as home_sel
 from chibo.petitions.selectors_home import petitions_home
+from chibo.tasks.selectors_home import task_home
 
 
 @login_required
@@ -38,6 +39,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "unread": home_sel.unread(user=request.user),
         "petitions_home": petitions_home(policy=policy, on=timezone.localdate(now)),
         "jobs_home": core_home.jobs_home(policy=policy),
+        "tasks_home": task_home(policy=policy, now=now),
     }
     return render(request, "chibo/home.html", context)
 

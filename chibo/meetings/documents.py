@@ -37,6 +37,7 @@ from chibo.meetings.models import (
 from chibo.members.models import Member, Position, PositionKind
 from chibo.orgs.models import OrgVersion
 from chibo.orgs.selectors import ancestors, versions_on
+from chibo.tasks.selectors import minutes_line as task_minutes_line
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -389,6 +390,9 @@ def minutes_document(meeting: Meeting) -> PartyDocument:
             blocks += [Block("dash", s.text.strip(), label=_("- Đồng chí %(name)s:") % {"name": s.speaker_name}) for s in speeches]
         if item.conclusion.strip():
             blocks.append(Block("para", item.conclusion.strip(), label=_("Kết luận của đồng chí chủ trì:"), label_bold=False))
+    checks = task_minutes_line(meeting)  # the chi ủy's checks of assigned tasks (chibo.tasks)
+    if checks:
+        blocks.append(Block("para", checks, label=_("Kiểm tra việc thực hiện nhiệm vụ được giao:"), label_bold=False))
     resolution = Resolution.objects.filter(meeting=meeting).first()
     if resolution is not None:
         blocks.append(Block("heading", _("III. BIỂU QUYẾT")))

@@ -295,11 +295,11 @@ PETITIONS_STAFF = 1
 PETITIONS_SECRETARY = 2
 # session, user; grants (policy); the member part: own cell, next meeting, comments, agenda,
 # materials; unread (latest; the count only when the latest fill the box).
-MEMBER_QUERIES = 2 + 1 + 5 + 1
+MEMBER_QUERIES = 2 + 1 + 5 + 1 + 1  # ... and the member's open tasks
 # the secretary part: cells, the months' meetings (+ the meeting-day rule while there is none);
 # whether a secretary grant is on a committee (it is on the cell: no committee part); the
 # secretary is a member too.
-SECRETARY_QUERIES = MEMBER_QUERIES + 3 + PETITIONS_SECRETARY
+SECRETARY_QUERIES = MEMBER_QUERIES + 3 + PETITIONS_SECRETARY + 2  # ... and the tasks part: the cells, their task counts
 # the committee part: grants, the nodes, then two per node (cells and meetings, both months at once).
 STAFF_QUERIES = 2 + 1 + 1 + 2 + 1 + PETITIONS_STAFF  # ... and unread notifications
 

@@ -109,7 +109,7 @@ def test_the_meeting_page_query_count_does_not_grow_with_comments_and_materials(
         services.comment_add(actor=world.users["member"], meeting=meeting, text=f"Góp ý {n}", agenda_item=item)
         services.material_add(actor=None, meeting=meeting, name=f"tl{n}.pdf", data=b"%PDF-1.4 " + bytes([n]))
     client = client_for("secretary")
-    with django_assert_max_num_queries(15 + 1):  # + the petitions part (answers to read out): one query
+    with django_assert_max_num_queries(15 + 1 + 1):  # + the petitions part (answers to read out), + the review's open tasks
         response = client.get(reverse("meetings:detail", args=[meeting.pk]))
     assert response.content.decode().count("Góp ý ") >= len(items)
 

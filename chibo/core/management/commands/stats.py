@@ -20,6 +20,7 @@ from chibo.meetings.selectors_stats import (
 from chibo.orgs.models import OrgVersion
 from chibo.orgs.selectors import org_by_ref, org_stats, versions_on
 from chibo.petitions.selectors_stats import json_figures as petition_figures
+from chibo.tasks.selectors_stats import json_figures as task_figures
 
 
 class Command(BaseCommand):
@@ -30,7 +31,7 @@ class Command(BaseCommand):
         parser.add_argument("--as-of", dest="as_of", help="YYYY-MM-DD or dd/mm/yyyy")
         parser.add_argument("--json", action="store_true", help="print JSON")
         parser.add_argument("--month", help="YYYY-MM: the month of the meeting figures (default: this month)")
-        parser.add_argument("--year", type=int, help="YYYY: the year of the petition figures (default: the year of --as-of or today)")
+        parser.add_argument("--year", type=int, help="YYYY: the year of the follow-up figures: tasks, petitions (default: the year of --as-of or today)")
 
     def handle(
         self, *args: Any, org: str | None, as_of: str | None, json: bool, month: str | None = None, year: int | None = None, **options: Any,
@@ -44,13 +45,15 @@ class Command(BaseCommand):
         data = org_stats(version=version, on=on)
         data["meetings"] = self._meetings(org, month, given)
         data["petitions"] = petition_figures(path=version.path, year=year or on.year, on=on)
+        data["tasks"] = task_figures(path=version.path, year=year or on.year, on=on)
         if json:
             self.stdout.write(_dumps(data))
             return
         self.stdout.write(f"{version.name} — {on:%d/%m/%Y}")
         for key, value in data.items():
-            if key not in {"org", "as_of", "meetings", "petitions"}:
+            if key not in {"org", "as_of", "meetings", "petitions", "tasks"}:
                 self.stdout.write(f"  {key}: {value}")
+        self.stdout.write("  tasks: " + ", ".join(f"{key} {value}" for key, value in data["tasks"].items()))
         meetings = data["meetings"]
         self.stdout.write(f"  meetings {meetings['month']} ({meetings['as_of']}):")
         for key, value in meetings.items():

@@ -1,0 +1,4 @@
+from chibo.tasks import views
+
+app_name = "tasks"
+urlpatterns = views.urlpatterns
