@@ -7,6 +7,8 @@ urlpatterns = [
     path("org/", include("chibo.orgs.urls")),
     path("members/", include("chibo.members.urls")),
     path("meetings/", include("chibo.meetings.urls")),
+    path("briefings/", include("chibo.briefings.urls")),
+    path("inspections/", include("chibo.inspections.urls")),
     path("api/v1/", include("chibo.api.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
 ]

@@ -8,7 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from chibo.briefings import selectors_home as briefings_home
 from chibo.core.access import policy_for
+from chibo.inspections import selectors_home as inspections_home
 from chibo.meetings import selectors_home as home_sel
 
 
@@ -34,6 +36,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "secretary_home": secretary,
         "committees": committees,
         "unread": home_sel.unread(user=request.user),
+        "briefings_home": briefings_home.home(policy=policy, today=timezone.localdate(now)),
+        "inspections_home": inspections_home.home(policy=policy, today=timezone.localdate(now)),
     }
     return render(request, "chibo/home.html", context)
 

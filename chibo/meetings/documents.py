@@ -468,6 +468,12 @@ def _single_pdf(d: PartyDocument) -> bytes:
     return _pdf("meetings/docs_document.html", {"documents": [d], "draft_pages": d.draft, "draft_mark": DRAFT_MARK})
 
 
+def document_pdf(d: PartyDocument) -> bytes:
+    """Any PartyDocument (a briefing's record, an inspection's conclusion) in the same PDF layout."""
+    with translation.override("vi"):
+        return _single_pdf(d)
+
+
 def minutes_pdf(meeting: Meeting) -> bytes:
     with translation.override("vi"):
         return _single_pdf(minutes_document(meeting))

@@ -6,9 +6,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from chibo.briefings.selectors_stats import json_figures as briefing_figures
 from chibo.core.access import today
 from chibo.core.dates import parse_date
 from chibo.core.errors import ChiboError
+from chibo.inspections.selectors_stats import json_figures as inspection_figures
 from chibo.meetings.selectors_stats import (
     Figures,
     first_of_month,
@@ -29,8 +31,11 @@ class Command(BaseCommand):
         parser.add_argument("--as-of", dest="as_of", help="YYYY-MM-DD or dd/mm/yyyy")
         parser.add_argument("--json", action="store_true", help="print JSON")
         parser.add_argument("--month", help="YYYY-MM: the month of the meeting figures (default: this month)")
+        parser.add_argument("--year", type=int, help="YYYY: the year of the briefing and inspection figures (default: the as-of date's)")
 
-    def handle(self, *args: Any, org: str | None, as_of: str | None, json: bool, month: str | None = None, **options: Any) -> None:
+    def handle(
+        self, *args: Any, org: str | None, as_of: str | None, json: bool, month: str | None = None, year: int | None = None, **options: Any
+    ) -> None:
         try:
             given = parse_date(as_of, field="as_of", required=False)
         except ChiboError as exc:
@@ -39,18 +44,24 @@ class Command(BaseCommand):
         version = self._version(org, on)
         data = org_stats(version=version, on=on)
         data["meetings"] = self._meetings(org, month, given)
+        if year is not None and not 2000 <= year <= 2100:
+            raise CommandError(f"Năm {year} không hợp lệ.")
+        data["briefings"] = briefing_figures(path=version.path, year=year or on.year, on=on)
+        data["inspections"] = inspection_figures(path=version.path, year=year or on.year, on=on)
         if json:
             self.stdout.write(_dumps(data))
             return
         self.stdout.write(f"{version.name} — {on:%d/%m/%Y}")
         for key, value in data.items():
-            if key not in {"org", "as_of", "meetings"}:
+            if key not in {"org", "as_of", "meetings", "briefings", "inspections"}:
                 self.stdout.write(f"  {key}: {value}")
         meetings = data["meetings"]
         self.stdout.write(f"  meetings {meetings['month']} ({meetings['as_of']}):")
         for key, value in meetings.items():
             if key not in {"org", "month", "as_of"}:
                 self.stdout.write(f"    {key}: {value}")
+        for key in ("briefings", "inspections"):
+            self.stdout.write(f"  {key} {year or on.year}: " + ", ".join(f"{k} {v}" for k, v in data[key].items()))
 
     def _meetings(self, org: str | None, month: str | None, as_of: dt.date | None) -> dict[str, Any]:
         """The meeting figures of a month (selectors_stats), on the tree of the month's end or of --as-of."""
