@@ -49,7 +49,9 @@ from rest_framework.authtoken.models import Token
 from chibo.core.models import AuditEvent
 from chibo.meetings.models import AgendaItem, Material, Meeting, MeetingStatus, UpperAssignment
 from chibo.members.models import Member
+from tests.briefings.factories import briefing_scene
 from tests.factories import World
+from tests.inspections.factories import inspection_scene
 from tests.meetings.factories import approved_scene
 
 ANON = "anonymous"
@@ -161,6 +163,29 @@ RULES: dict[str, R] = {
     "api:member-list": R(SIGNED_IN, SIGNED_IN),  # the cell is in the body: see test_api_member_create_scope
     "api:member-detail": R(CELL, None, patch=MANAGERS),
     "api:schema": R(SIGNED_IN, None),
+    # briefings: the commune's (committee staff manage; the cell invited reads one briefing and its record)
+    "briefings:org": R(COMMUNE, None, args={"org_id": "commune"}),
+    "briefings:plan_year": R(COMMUNE, COMMUNE, args={"org_id": "commune"}),
+    "briefings:detail": R(CELL, None),
+    "briefings:edit": R(COMMUNE, COMMUNE),
+    "briefings:mark": R(None, COMMUNE),
+    "briefings:status": R(None, COMMUNE),
+    "briefings:item_add": R(None, COMMUNE),
+    "briefings:item": R(COMMUNE, COMMUNE),
+    "briefings:issue_add": R(None, COMMUNE),
+    "briefings:issue": R(COMMUNE, COMMUNE),
+    "briefings:pdf": R(CELL, None),
+    # inspections: the commune's plan (its staff manage; the cell inspected reads its item)
+    "inspections:org": R(COMMUNE, None, args={"org_id": "commune"}),
+    "inspections:plan_create": R(None, COMMUNE, args={"org_id": "commune"}),
+    "inspections:plan": R(COMMUNE, None),
+    "inspections:plan_approve": R(None, COMMUNE),
+    "inspections:item_add": R(None, COMMUNE),
+    "inspections:item": R(CELL, None),
+    "inspections:item_edit": R(COMMUNE, COMMUNE),
+    "inspections:item_record": R(COMMUNE, COMMUNE),
+    "inspections:follow_up_add": R(None, COMMUNE),
+    "inspections:follow_up_close": R(None, COMMUNE),
 }
 
 # Which object of the scene fills each URL argument, unless the rule says otherwise.
@@ -171,6 +196,12 @@ DEFAULT_ARGS = {
     "item_id": "item",
     "material_id": "material",
     "year": "year",
+    "briefing_id": "briefing",
+    "bitem_id": "briefing_item",
+    "issue_id": "briefing_issue",
+    "plan_id": "inspection_plan",
+    "pitem_id": "inspection_item",
+    "followup_id": "follow_up",
 }
 MISSING_ID = 987654321
 ARG = re.compile(r"<(?:(\w+):)?(\w+)>")
@@ -188,6 +219,7 @@ class Scene:
     item: AgendaItem
     material: Material
     assignment: UpperAssignment
+    extra: dict[str, int] = field(default_factory=dict)  # the briefing and inspection objects
 
     def values(self) -> dict[str, int]:
         w = self.world
@@ -203,6 +235,7 @@ class Scene:
             "material": self.material.pk,
             "assignment": self.assignment.pk,
             "year": self.meeting.month.year,
+            **self.extra,
         }
 
 
@@ -210,7 +243,13 @@ class Scene:
 def scene(world: World) -> Scene:
     """One approved meeting of the cell, with an agenda item, a material and its resolution."""
     built = approved_scene(world)
-    return Scene(world=world, meeting=built.meeting, item=built.item, material=built.material, assignment=built.assignment)
+    briefings = briefing_scene(world)
+    inspections = inspection_scene(world)
+    extra = {
+        "briefing": briefings.briefing.pk, "briefing_item": briefings.item.pk, "briefing_issue": briefings.issue.pk,
+        "inspection_plan": inspections.plan.pk, "inspection_item": inspections.item.pk, "follow_up": inspections.follow_up.pk,
+    }
+    return Scene(world=world, meeting=built.meeting, item=built.item, material=built.material, assignment=built.assignment, extra=extra)
 
 
 def url_patterns() -> dict[str, URLPattern]:
