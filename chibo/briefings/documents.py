@@ -14,6 +14,7 @@ from chibo.meetings.documents import (
     PartyDocument,
     Signer,
     clock,
+    commune_place,
     document_pdf,
     long_date,
     nfc,
@@ -29,10 +30,10 @@ def briefing_document(briefing: Briefing) -> PartyDocument:
         committee=nfc(ctx.committee.name).upper() if ctx.committee else "",
         cell=nfc(ctx.cell.name).upper(),
         number="",
-        place=ctx.place,
+        place=commune_place(ctx.cell) if ctx.cell.admin_unit else ctx.place,
         day=day,
     )
-    period = sel.period_label(briefing).lower()
+    period = sel.period_phrase(briefing)
     place = briefing.place or "……………………"
     blocks = [
         Block(

@@ -43,7 +43,7 @@ def remind_invited(*, today: dt.date) -> int:
             with transaction.atomic():
                 BriefingReminder.objects.create(briefing=briefing, member=row.member, sent_on=today, user=user)
                 subject = _("Mời dự giao ban %(period)s lúc %(time)s ngày %(day)s") % {
-                    "period": sel.period_label(briefing).lower(), "time": fmt_time(briefing.starts_at), "day": fmt_date(briefing.starts_at),
+                    "period": sel.period_phrase(briefing), "time": fmt_time(briefing.starts_at), "day": fmt_date(briefing.starts_at),
                 }
                 body = _("%(body)s mời đồng chí dự hội nghị giao ban lúc %(time)s ngày %(day)s tại %(place)s.") % {
                     "body": names[briefing.committee_id], "time": fmt_time(briefing.starts_at), "day": fmt_date(briefing.starts_at),

@@ -56,6 +56,12 @@ def period_label(briefing: Briefing) -> str:
     return _("Kỳ %(n)s năm %(year)s") % {"n": briefing.period, "year": briefing.year}
 
 
+def period_phrase(briefing: Briefing) -> str:
+    """The period inside a sentence: "quý II năm 2026"."""
+    label = period_label(briefing)
+    return label[:1].lower() + label[1:]
+
+
 def is_committee(version: OrgVersion | None) -> bool:
     return version is not None and version.kind not in CELL_KINDS
 

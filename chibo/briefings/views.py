@@ -175,7 +175,8 @@ def status(request: HttpRequest, briefing_id: int) -> HttpResponse:
         form.add_error(None, _("Thao tác không hợp lệ."))
     if done is None:
         briefing.refresh_from_db()
-        extra = {"cancel_form": form} if op == "cancel" else {"error": _first_error(form)}
+        shown = op == "cancel" and briefing.status == BriefingStatus.PLANNED  # the cancel form shows its own errors
+        extra: dict[str, Any] = {"cancel_form": form} if shown else {"error": _first_error(form)}
         return render(request, "briefings/detail.html", _detail_context(request, briefing, **extra), status=400)
     messages.success(request, _("Đã cập nhật."))
     return redirect("briefings:detail", briefing.pk)

@@ -168,6 +168,11 @@ class OrgContext:
         return name
 
 
+def commune_place(version: OrgVersion) -> str:
+    """A commune-level organisation's place name: "Đảng bộ xã Quảng Tân" → "Quảng Tân"."""
+    return _PLACE_PREFIX.sub("", nfc(version.name))
+
+
 def org_context(org_id: int, on: dt.date) -> OrgContext:
     """The cell's version on ``on``, the committee directly above it that day and the place name.
 
@@ -183,7 +188,7 @@ def org_context(org_id: int, on: dt.date) -> OrgContext:
     place = ""
     for above in reversed(ancestors(version, on=on)):
         if above.admin_unit:
-            place = _PLACE_PREFIX.sub("", nfc(above.name))
+            place = commune_place(above)
             break
     if not place and version.area_name:
         place = nfc(version.area_name)
