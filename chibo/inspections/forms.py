@@ -30,15 +30,15 @@ def _required(message: Any) -> dict[str, Any]:
     return {"required": message}
 
 
-class MonthField(forms.CharField):
+class MonthField(forms.Field):
     """A month typed mm/yyyy (also m/yyyy); cleaned to its first day."""
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", forms.TextInput(attrs={"placeholder": "mm/yyyy", "inputmode": "numeric", "autocomplete": "off"}))
-        super().__init__(max_length=7, **kwargs)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"placeholder": "mm/yyyy", "inputmode": "numeric", "autocomplete": "off", "maxlength": "7"}))
+        super().__init__(**kwargs)
 
-    def to_python(self, value: Any) -> dt.date | None:  # type: ignore[override]
-        text = str(value or "").strip()
+    def to_python(self, value: Any) -> dt.date | None:
+        text = str(value or "").strip()[:20]
         if not text:
             return None
         parts = text.replace("-", "/").replace(".", "/").split("/")
