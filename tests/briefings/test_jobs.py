@@ -29,7 +29,7 @@ def test_remind_invited_once(world, settings, mailoutbox):
     assert note.url == f"/briefings/{soon.pk}/"
     assert "13/05/2026" in note.subject
     assert BriefingReminder.objects.count() == 1
-    assert jobs.DAILY == [jobs.remind_invited]
+    assert [jobs.remind_invited] == jobs.DAILY
 
 
 def test_cancelled_briefings_are_not_reminded(world):

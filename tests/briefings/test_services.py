@@ -8,7 +8,13 @@ import pytest
 import time_machine
 
 from chibo.briefings import services
-from chibo.briefings.models import Briefing, BriefingAttendance, BriefingIssue, BriefingStatus, InviteRole
+from chibo.briefings.models import (
+    Briefing,
+    BriefingAttendance,
+    BriefingIssue,
+    BriefingStatus,
+    InviteRole,
+)
 from chibo.core.errors import ChiboError
 from chibo.core.models import AuditEvent
 from chibo.members import services as member_services
