@@ -38,7 +38,7 @@ def home(*, policy: Policy, today: dt.date) -> InspectionsHome:
         )
         for item in due:
             item.overdue = item.month_to < month  # type: ignore[attr-defined]
-    cells = [c.org_id for c in secretary_cells(policy=policy, on=today)]
+    cells = [c.org_id for c in secretary_cells(policy=policy, on=today)] if "secretary" in policy.roles() else []
     cell: list[InspectionItem] = []
     if cells:
         cell = list(

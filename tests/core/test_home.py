@@ -291,13 +291,13 @@ def _many_cells(world: World, n: int) -> None:
 
 # session, user; grants (policy); the member part: own cell, next meeting, comments, agenda,
 # materials; unread (latest; the count only when the latest fill the box).
-MEMBER_QUERIES = 2 + 1 + 5 + 1
+MEMBER_QUERIES = 2 + 1 + 5 + 1 + 1  # ... and the briefing the member is invited to (briefings)
 # the secretary part: cells, the months' meetings (+ the meeting-day rule while there is none);
 # whether a secretary grant is on a committee (it is on the cell: no committee part); the
 # secretary is a member too.
-SECRETARY_QUERIES = MEMBER_QUERIES + 3
+SECRETARY_QUERIES = MEMBER_QUERIES + 3 + 1 + 3  # briefings: committees; inspections: committees, cells, items
 # the committee part: grants, the nodes, then two per node (cells and meetings, both months at once).
-STAFF_QUERIES = 2 + 1 + 1 + 2 + 1  # ... and unread notifications
+STAFF_QUERIES = 2 + 1 + 1 + 2 + 1 + 2 + 2  # ... unread notifications; briefings and inspections: nodes, rows
 
 
 @pytest.mark.parametrize("extra_cells", [0, 8])
