@@ -38,7 +38,7 @@ def test_list_planned_and_held_query_count(world, client_for, frozen):
     with CaptureQueriesContext(connection) as few:
         body = client.get(url).content.decode()
     assert "Đã tổ chức: 0 · Dự kiến: 4" in body
-    assert "1 buổi giao ban đã qua ngày dự kiến" in body  # the first quarter's, 25/03
+    assert "Một buổi giao ban đã qua ngày dự kiến" in body  # the first quarter's, 25/03
     # more briefings, more invitees: the same number of queries
     from chibo.members import services as member_services
 
