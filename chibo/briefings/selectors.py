@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 
 from chibo.briefings.models import Briefing, BriefingAttendance, BriefingStatus, InviteRole
 from chibo.core.dates import add_months, local_date
@@ -181,9 +181,3 @@ def cells_under(*, committee_id: int, on: dt.date) -> list[OrgVersion]:
 def member_in_subtree(*, member_id: int, committee_id: int, on: dt.date) -> bool:
     cells = [c.org_id for c in cells_under(committee_id=committee_id, on=on)]
     return Membership.objects.filter(member_id=member_id, org_id__in=cells, valid_from__lte=on, valid_to__gt=on).exists()
-
-
-def with_items(qs: QuerySet[Briefing]) -> QuerySet[Briefing]:
-    from chibo.briefings.models import BriefingItem
-
-    return qs.prefetch_related(Prefetch("items", queryset=BriefingItem.objects.order_by("position")))

@@ -12,7 +12,6 @@ from django.db.models import QuerySet
 from chibo.core.text import sort_key
 from chibo.inspections.models import (
     FollowUp,
-    FollowUpStatus,
     InspectionItem,
     InspectionPlan,
     ItemStatus,
@@ -123,7 +122,3 @@ def member_org_on(member_id: int, on: dt.date) -> int | None:
 
 def follow_ups(item: InspectionItem) -> QuerySet[FollowUp]:
     return item.follow_ups.select_related("responsible").order_by("due_on", "pk")
-
-
-def open_follow_ups_overdue(*, org_ids: list[int], today: dt.date) -> int:
-    return FollowUp.objects.filter(item__target_org_id__in=org_ids, status=FollowUpStatus.OPEN, due_on__lt=today).count()

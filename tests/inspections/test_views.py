@@ -143,3 +143,20 @@ def test_stats_json_sections(world, frozen):
     data = run("--year", "2025")
     assert data["briefings"] == {"planned": 0, "held": 0} and data["inspections"] == {"planned": 0, "done": 0}
     assert run()["inspections"] == {"planned": 2, "done": 1}  # the root: the province
+
+
+def test_a_cell_plans_its_own_self_inspection(world, client_for, frozen):
+    client = client_for("secretary")
+    page = client.get(reverse("inspections:org", args=[world.cell.pk]) + "?year=2026").content.decode()
+    assert 'data-testid="plan-create"' in page
+    assert client.post(reverse("inspections:plan_create", args=[world.cell.pk]), {"year": "2026", "note": "Tự kiểm tra"}).status_code == 302
+    plan = InspectionPlan.objects.get(org=world.cell)
+    response = client.post(reverse("inspections:item_add", args=[plan.pk]), {
+        "kind": "inspection", "target_member": world.member.pk, "topic": "Tự kiểm tra nhiệm vụ được phân công", "month_from": "06/2026",
+    })  # fmt: skip
+    assert response.status_code == 302
+    assert InspectionItem.objects.get(plan=plan).target_org_id == world.cell.pk
+    # the secretary cannot plan for the commune; the outsider sees none of it
+    assert client.post(reverse("inspections:plan_create", args=[world.commune.pk]), {"year": "2026"}).status_code == 404
+    assert client_for("outsider").get(reverse("inspections:plan", args=[plan.pk])).status_code == 404
+    assert client_for("member").get(reverse("inspections:plan", args=[plan.pk])).status_code == 200
