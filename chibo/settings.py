@@ -91,6 +91,8 @@ INSTALLED_APPS = [
     "chibo.meetings",
     "chibo.petitions",
     "chibo.tasks",
+    "chibo.briefings",
+    "chibo.inspections",
     "chibo.api",
     "chibo.demo",
 ]
@@ -331,3 +333,8 @@ CHIBO_TASK_REMINDER_DAYS = envint("CHIBO_TASK_REMINDER_DAYS", "2")
 CHIBO_MATERIAL_MAX_BYTES = envint("CHIBO_MATERIAL_MAX_BYTES", str(20 * 1024 * 1024))
 MEDIA_ROOT = Path(os.getenv("CHIBO_MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
+
+# Briefings (giao ban, docs/architecture.md): how many a committee plans a year (quarterly by default,
+# seeds 000-004; some committees hold them twice a year), and how many days ahead invitees are reminded.
+CHIBO_BRIEFING_PER_YEAR = envint("CHIBO_BRIEFING_PER_YEAR", "4")
+CHIBO_BRIEFING_REMIND_DAYS = envint("CHIBO_BRIEFING_REMIND_DAYS", "3")

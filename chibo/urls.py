@@ -9,6 +9,8 @@ urlpatterns = [
     path("meetings/", include("chibo.meetings.urls")),
     path("petitions/", include("chibo.petitions.urls")),
     path("tasks/", include("chibo.tasks.urls")),
+    path("briefings/", include("chibo.briefings.urls")),
+    path("inspections/", include("chibo.inspections.urls")),
     path("api/v1/", include("chibo.api.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
 ]

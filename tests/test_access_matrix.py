@@ -51,7 +51,9 @@ from chibo.meetings.models import AgendaItem, Material, Meeting, MeetingStatus, 
 from chibo.members.models import Member
 from chibo.petitions.models import Petition
 from chibo.tasks.models import Task, TaskReport
+from tests.briefings.factories import briefing_scene
 from tests.factories import World
+from tests.inspections.factories import inspection_scene
 from tests.meetings.factories import approved_scene
 from tests.petitions.factories import at_commune
 from tests.tasks.factories import task_scene
@@ -194,6 +196,29 @@ RULES: dict[str, R] = {
     "tasks:close": R(MANAGERS, MANAGERS),
     "tasks:reopen": R(None, MANAGERS),
     "tasks:report_file": R(CELL, None),
+    # briefings: the commune's (committee staff manage; the cell invited reads one briefing and its record)
+    "briefings:org": R(COMMUNE, None, args={"org_id": "commune"}),
+    "briefings:plan_year": R(COMMUNE, COMMUNE, args={"org_id": "commune"}),
+    "briefings:detail": R(CELL, None),
+    "briefings:edit": R(COMMUNE, COMMUNE),
+    "briefings:mark": R(None, COMMUNE),
+    "briefings:status": R(None, COMMUNE),
+    "briefings:item_add": R(None, COMMUNE),
+    "briefings:item": R(COMMUNE, COMMUNE),
+    "briefings:issue_add": R(None, COMMUNE),
+    "briefings:issue": R(COMMUNE, COMMUNE),
+    "briefings:pdf": R(CELL, None),
+    # inspections: the commune's plan (its staff manage; the cell inspected reads its item)
+    "inspections:org": R(COMMUNE, None, args={"org_id": "commune"}),
+    "inspections:plan_create": R(None, COMMUNE, args={"org_id": "commune"}),
+    "inspections:plan": R(COMMUNE, None),
+    "inspections:plan_approve": R(None, COMMUNE),
+    "inspections:item_add": R(None, COMMUNE),
+    "inspections:item": R(CELL, None),
+    "inspections:item_edit": R(COMMUNE, COMMUNE),
+    "inspections:item_record": R(COMMUNE, COMMUNE),
+    "inspections:follow_up_add": R(None, COMMUNE),
+    "inspections:follow_up_close": R(None, COMMUNE),
 }
 
 # Which object of the scene fills each URL argument, unless the rule says otherwise.
@@ -207,6 +232,12 @@ DEFAULT_ARGS = {
     "petition_id": "petition",
     "task_id": "task",
     "report_id": "task_report",
+    "briefing_id": "briefing",
+    "bitem_id": "briefing_item",
+    "issue_id": "briefing_issue",
+    "plan_id": "inspection_plan",
+    "pitem_id": "inspection_item",
+    "followup_id": "follow_up",
 }
 MISSING_ID = 987654321
 ARG = re.compile(r"<(?:(\w+):)?(\w+)>")
@@ -227,6 +258,7 @@ class Scene:
     petition: Petition
     task: Task
     task_report: TaskReport
+    extra: dict[str, int] = field(default_factory=dict)  # the briefing and inspection objects
 
     def values(self) -> dict[str, int]:
         w = self.world
@@ -245,6 +277,7 @@ class Scene:
             "petition": self.petition.pk,
             "task": self.task.pk,
             "task_report": self.task_report.pk,
+            **self.extra,
         }
 
 
@@ -253,9 +286,15 @@ def scene(world: World) -> Scene:
     """One approved meeting of the cell, with an agenda item, a material and its resolution."""
     built = approved_scene(world)
     task, report = task_scene(world, built.meeting)
+    briefings = briefing_scene(world)
+    inspections = inspection_scene(world)
+    extra = {
+        "briefing": briefings.briefing.pk, "briefing_item": briefings.item.pk, "briefing_issue": briefings.issue.pk,
+        "inspection_plan": inspections.plan.pk, "inspection_item": inspections.item.pk, "follow_up": inspections.follow_up.pk,
+    }
     return Scene(
         world=world, meeting=built.meeting, item=built.item, material=built.material, assignment=built.assignment,
-        petition=at_commune(world), task=task, task_report=report,
+        petition=at_commune(world), task=task, task_report=report, extra=extra,
     )
 
 

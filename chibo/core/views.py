@@ -8,8 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from chibo.briefings import selectors_home as briefings_home
 from chibo.core import selectors_home as core_home
 from chibo.core.access import policy_for
+from chibo.inspections import selectors_home as inspections_home
 from chibo.meetings import selectors_home as home_sel
 from chibo.petitions.selectors_home import petitions_home
 from chibo.tasks.selectors_home import task_home
@@ -40,6 +42,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "petitions_home": petitions_home(policy=policy, on=timezone.localdate(now)),
         "jobs_home": core_home.jobs_home(policy=policy),
         "tasks_home": task_home(policy=policy, now=now),
+        "briefings_home": briefings_home.home(policy=policy, today=timezone.localdate(now)),
+        "inspections_home": inspections_home.home(policy=policy, today=timezone.localdate(now)),
     }
     return render(request, "chibo/home.html", context)
 

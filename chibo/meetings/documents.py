@@ -169,6 +169,11 @@ class OrgContext:
         return name
 
 
+def commune_place(version: OrgVersion) -> str:
+    """A commune-level organisation's place name: "Đảng bộ xã Quảng Tân" → "Quảng Tân"."""
+    return _PLACE_PREFIX.sub("", nfc(version.name))
+
+
 def org_context(org_id: int, on: dt.date) -> OrgContext:
     """The cell's version on ``on``, the committee directly above it that day and the place name.
 
@@ -184,7 +189,7 @@ def org_context(org_id: int, on: dt.date) -> OrgContext:
     place = ""
     for above in reversed(ancestors(version, on=on)):
         if above.admin_unit:
-            place = _PLACE_PREFIX.sub("", nfc(above.name))
+            place = commune_place(above)
             break
     if not place and version.area_name:
         place = nfc(version.area_name)
@@ -470,6 +475,12 @@ def _pdf(template: str, context: dict[str, Any]) -> bytes:
 def _single_pdf(d: PartyDocument) -> bytes:
     """One document; until its meeting is approved every page carries "DỰ THẢO" (a page margin box)."""
     return _pdf("meetings/docs_document.html", {"documents": [d], "draft_pages": d.draft, "draft_mark": DRAFT_MARK})
+
+
+def document_pdf(d: PartyDocument) -> bytes:
+    """Any PartyDocument (a briefing's record, an inspection's conclusion) in the same PDF layout."""
+    with translation.override("vi"):
+        return _single_pdf(d)
 
 
 def minutes_pdf(meeting: Meeting) -> bytes:

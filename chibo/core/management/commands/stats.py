@@ -6,9 +6,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from chibo.briefings.selectors_stats import json_figures as briefing_figures
 from chibo.core.access import today
 from chibo.core.dates import parse_date
 from chibo.core.errors import ChiboError
+from chibo.inspections.selectors_stats import json_figures as inspection_figures
 from chibo.meetings.selectors_stats import (
     Figures,
     first_of_month,
@@ -22,6 +24,9 @@ from chibo.orgs.selectors import org_by_ref, org_stats, versions_on
 from chibo.petitions.selectors_stats import json_figures as petition_figures
 from chibo.tasks.selectors_stats import json_figures as task_figures
 
+# The follow-up loops' figures of a year (issue 8): one root key each, for --org and --year.
+FOLLOW_UP_KEYS = ("tasks", "petitions", "briefings", "inspections")
+
 
 class Command(BaseCommand):
     help = "Figures for an organisation (the root by default), as of a date (today by default)."
@@ -31,7 +36,7 @@ class Command(BaseCommand):
         parser.add_argument("--as-of", dest="as_of", help="YYYY-MM-DD or dd/mm/yyyy")
         parser.add_argument("--json", action="store_true", help="print JSON")
         parser.add_argument("--month", help="YYYY-MM: the month of the meeting figures (default: this month)")
-        parser.add_argument("--year", type=int, help="YYYY: the year of the follow-up figures: tasks, petitions (default: the year of --as-of or today)")
+        parser.add_argument("--year", type=int, help="YYYY: the year of the follow-up figures: tasks, petitions, briefings, inspections (default: the as-of date's)")
 
     def handle(
         self, *args: Any, org: str | None, as_of: str | None, json: bool, month: str | None = None, year: int | None = None, **options: Any,
@@ -44,24 +49,26 @@ class Command(BaseCommand):
         version = self._version(org, on)
         data = org_stats(version=version, on=on)
         data["meetings"] = self._meetings(org, month, given)
+        if year is not None and not 2000 <= year <= 2100:
+            raise CommandError(f"Năm {year} không hợp lệ.")
         data["petitions"] = petition_figures(path=version.path, year=year or on.year, on=on)
         data["tasks"] = task_figures(path=version.path, year=year or on.year, on=on)
+        data["briefings"] = briefing_figures(path=version.path, year=year or on.year, on=on)
+        data["inspections"] = inspection_figures(path=version.path, year=year or on.year, on=on)
         if json:
             self.stdout.write(_dumps(data))
             return
         self.stdout.write(f"{version.name} — {on:%d/%m/%Y}")
         for key, value in data.items():
-            if key not in {"org", "as_of", "meetings", "petitions", "tasks"}:
+            if key not in {"org", "as_of", "meetings", *FOLLOW_UP_KEYS}:
                 self.stdout.write(f"  {key}: {value}")
-        self.stdout.write("  tasks: " + ", ".join(f"{key} {value}" for key, value in data["tasks"].items()))
         meetings = data["meetings"]
         self.stdout.write(f"  meetings {meetings['month']} ({meetings['as_of']}):")
         for key, value in meetings.items():
             if key not in {"org", "month", "as_of"}:
                 self.stdout.write(f"    {key}: {value}")
-        self.stdout.write(f"  petitions {year or on.year}:")
-        for key, value in data["petitions"].items():
-            self.stdout.write(f"    {key}: {value}")
+        for key in FOLLOW_UP_KEYS:
+            self.stdout.write(f"  {key} {year or on.year}: " + ", ".join(f"{k} {v}" for k, v in data[key].items()))
 
     def _meetings(self, org: str | None, month: str | None, as_of: dt.date | None) -> dict[str, Any]:
         """The meeting figures of a month (selectors_stats), on the tree of the month's end or of --as-of."""
