@@ -36,7 +36,9 @@ def _step(top: int) -> int:
     return int(10 * magnitude)
 
 
-def bar_chart(*, ident: str, title: str, labels: list[str], parts: list[Part], stacked: bool = False) -> dict[str, Any]:
+def bar_chart(
+    *, ident: str, title: str, labels: list[str], parts: list[Part], stacked: bool = False
+) -> dict[str, Any]:
     """The geometry of a chart: one slot per label, in it the parts side by side (or stacked)."""
     width, height = 360, 230
     left, right, top, bottom = 34, 8, 12, 52
@@ -64,17 +66,40 @@ def bar_chart(*, ident: str, title: str, labels: list[str], parts: list[Part], s
             for p in parts:
                 v = p.values[i]
                 if v:
-                    bars.append(Bar(x=round(cx - bar_w / 2, 1), y=y_of(acc + v), width=round(bar_w, 1), height=round(y_of(acc) - y_of(acc + v), 1), css=p.css, title=f"{label}: {p.label} {v}"))
+                    bars.append(
+                        Bar(
+                            x=round(cx - bar_w / 2, 1),
+                            y=y_of(acc + v),
+                            width=round(bar_w, 1),
+                            height=round(y_of(acc) - y_of(acc + v), 1),
+                            css=p.css,
+                            title=f"{label}: {p.label} {v}",
+                        )
+                    )
                 acc += v
         else:
             bar_w = slot * 0.8 / max(len(parts), 1)
             x0 = cx - bar_w * len(parts) / 2
             for j, p in enumerate(parts):
                 v = p.values[i]
-                bars.append(Bar(x=round(x0 + j * bar_w, 1), y=y_of(v), width=round(bar_w, 1), height=round(base - y_of(v), 1), css=p.css, title=f"{label}: {p.label} {v}"))
+                bars.append(
+                    Bar(
+                        x=round(x0 + j * bar_w, 1),
+                        y=y_of(v),
+                        width=round(bar_w, 1),
+                        height=round(base - y_of(v), 1),
+                        css=p.css,
+                        title=f"{label}: {p.label} {v}",
+                    )
+                )
     grid = [{"y": y_of(v), "label": str(v)} for v in range(0, scale_top + 1, step)]
-    desc = "; ".join(f"{label}: " + ", ".join(f"{p.label} {p.values[i]}" for p in parts) for i, label in enumerate(labels))
-    rows = [{"label": label, "values": [p.values[i] for p in parts]} for i, label in enumerate(labels)]
+    desc = "; ".join(
+        f"{label}: " + ", ".join(f"{p.label} {p.values[i]}" for p in parts)
+        for i, label in enumerate(labels)
+    )
+    rows = [
+        {"label": label, "values": [p.values[i] for p in parts]} for i, label in enumerate(labels)
+    ]
     return {
         "id": ident, "title": title, "desc": desc, "width": width, "height": height, "left": left, "right": width - right,
         "base": base, "label_y": base + 10, "bars": bars, "grid": grid, "ticks": ticks, "parts": parts, "rows": rows,

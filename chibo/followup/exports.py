@@ -87,9 +87,27 @@ def _stats_xlsx(*, stats: NodeStats) -> bytes:
         ws.append([child.version.name, *figure_values(child.figures)])
 
     lv = wb.create_sheet("Kien nghi theo cap")
-    lv.append([_("Cấp"), _("Đã nhận"), _("Đã trả lời"), _("Trung vị ngày làm việc để trả lời"), _("Chuyển lên vì quá hạn"), _("Tỷ lệ chuyển lên vì quá hạn (%)")])
+    lv.append(
+        [
+            _("Cấp"),
+            _("Đã nhận"),
+            _("Đã trả lời"),
+            _("Trung vị ngày làm việc để trả lời"),
+            _("Chuyển lên vì quá hạn"),
+            _("Tỷ lệ chuyển lên vì quá hạn (%)"),
+        ]
+    )
     for level in stats.levels:
-        lv.append([level.label, level.held, level.answered, level.median_days_to_answer, level.escalated, _num(level.escalated_share)])
+        lv.append(
+            [
+                level.label,
+                level.held,
+                level.answered,
+                level.median_days_to_answer,
+                level.escalated,
+                _num(level.escalated_share),
+            ]
+        )
 
     s = stats.series
     ms = wb.create_sheet("Theo thang")
@@ -98,7 +116,16 @@ def _stats_xlsx(*, stats: NodeStats) -> bytes:
         _("Kiểm tra, giám sát theo kế hoạch"), _("Kiểm tra, giám sát đã hoàn thành"),
     ])  # fmt: skip
     for m in range(12):
-        ms.append([f"{m + 1:02d}/{stats.year}", *(s.tasks[m][st] for st in TaskStatus.values), s.raised[m], s.answered[m], s.inspections_planned[m], s.inspections_done[m]])
+        ms.append(
+            [
+                f"{m + 1:02d}/{stats.year}",
+                *(s.tasks[m][st] for st in TaskStatus.values),
+                s.raised[m],
+                s.answered[m],
+                s.inspections_planned[m],
+                s.inspections_done[m],
+            ]
+        )
     qs = wb.create_sheet("Giao ban theo quy")
     qs.append([_("Quý"), _("Giao ban theo kế hoạch"), _("Giao ban đã tổ chức")])
     for q in range(4):
@@ -110,5 +137,7 @@ def _stats_xlsx(*, stats: NodeStats) -> bytes:
 
 def stats_xlsx_response(*, stats: NodeStats) -> HttpResponse:
     response = HttpResponse(stats_xlsx(stats=stats), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="thong-ke-theo-doi-{stats.version.org_id}-{stats.year}.xlsx"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="thong-ke-theo-doi-{stats.version.org_id}-{stats.year}.xlsx"'
+    )
     return response

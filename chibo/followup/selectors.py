@@ -44,8 +44,16 @@ from chibo.core.dates import zone
 from chibo.core.workdays import working_days_between
 from chibo.inspections.models import InspectionItem, ItemStatus
 from chibo.meetings.selectors_stats import percent
-from chibo.orgs.models import SEGMENT, CELL_KINDS, OrgKind, OrgVersion
-from chibo.petitions.models import HELD, OPEN_STATUSES, Category, EventKind, Petition, PetitionEvent, Status
+from chibo.orgs.models import CELL_KINDS, SEGMENT, OrgKind, OrgVersion
+from chibo.petitions.models import (
+    HELD,
+    OPEN_STATUSES,
+    Category,
+    EventKind,
+    Petition,
+    PetitionEvent,
+    Status,
+)
 from chibo.tasks.models import Task, TaskStatus
 
 TASK_STATUSES = [s.value for s in TaskStatus]
@@ -57,7 +65,14 @@ EXTERNAL = "external"  # the level of an authority outside the Party (named in w
 
 def _ver(prefix: str, on: dt.date) -> FilteredRelation:
     """The version of the organisation at ``prefix`` (e.g. "cell__versions") valid on ``on``."""
-    return FilteredRelation(prefix, condition=Q(**{f"{prefix}__valid_from__lte": on, f"{prefix}__valid_to__gt": on}))
+    return FilteredRelation(
+        prefix, condition=Q(**{f"{prefix}__valid_from__lte": on, f"{prefix}__valid_to__gt": on})
+    )
+
+
+def _rows(qs: Any) -> list[dict[str, Any]]:
+    """The rows of a ``values()`` query, as plain dicts (for figures read by name)."""
+    return list(qs)
 
 
 def _year_range(year: int) -> tuple[dt.datetime, dt.datetime]:
@@ -94,11 +109,24 @@ class Figures:
     inspections_done: int = 0
 
     def add(self, other: Figures) -> None:
-        for mine, theirs in ((self.tasks, other.tasks), (self.petitions, other.petitions), (self.categories, other.categories), (self.ages, other.ages)):
+        for mine, theirs in (
+            (self.tasks, other.tasks),
+            (self.petitions, other.petitions),
+            (self.categories, other.categories),
+            (self.ages, other.ages),
+        ):
             for key, n in theirs.items():
                 mine[key] = mine.get(key, 0) + n
         self.answer_days.update(other.answer_days)
-        for name in ("tasks_overdue", "petitions_overdue", "petitions_escalated", "briefings_planned", "briefings_held", "inspections_planned", "inspections_done"):
+        for name in (
+            "tasks_overdue",
+            "petitions_overdue",
+            "petitions_escalated",
+            "briefings_planned",
+            "briefings_held",
+            "inspections_planned",
+            "inspections_done",
+        ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
     @property
@@ -167,7 +195,9 @@ class Level:
 
     @property
     def label(self) -> str:
-        return _("Cơ quan ngoài Đảng, khác") if self.key == EXTERNAL else str(OrgKind(self.key).label)
+        return (
+            _("Cơ quan ngoài Đảng, khác") if self.key == EXTERNAL else str(OrgKind(self.key).label)
+        )
 
     @property
     def median_days_to_answer(self) -> float | None:
@@ -184,22 +214,34 @@ def _cells_under(path: str, on: dt.date) -> QuerySet[OrgVersion]:
 
 def task_scope(*, path: str, year: int, on: dt.date) -> QuerySet[Task]:
     start, end = _year_range(year)
-    return Task.objects.filter(cell_id__in=_cells_under(path, on).values("org_id"), created_at__gte=start, created_at__lt=end)
+    return Task.objects.filter(
+        cell_id__in=_cells_under(path, on).values("org_id"),
+        created_at__gte=start,
+        created_at__lt=end,
+    )
 
 
 def petition_scope(*, path: str, year: int, on: dt.date) -> QuerySet[Petition]:
-    return Petition.objects.filter(org_id__in=_cells_under(path, on).values("org_id"), raised_on__year=year)
+    return Petition.objects.filter(
+        org_id__in=_cells_under(path, on).values("org_id"), raised_on__year=year
+    )
 
 
 def briefing_scope(*, path: str, year: int, on: dt.date) -> QuerySet[Briefing]:
-    return Briefing.objects.filter(committee_id__in=_cells_under(path, on).values("org_id"), year=year).exclude(status=BriefingStatus.CANCELLED)
+    return Briefing.objects.filter(
+        committee_id__in=_cells_under(path, on).values("org_id"), year=year
+    ).exclude(status=BriefingStatus.CANCELLED)
 
 
 def inspection_scope(*, path: str, year: int, on: dt.date) -> QuerySet[InspectionItem]:
-    return InspectionItem.objects.filter(plan__org_id__in=_cells_under(path, on).values("org_id"), plan__year=year).exclude(status=ItemStatus.CANCELLED)
+    return InspectionItem.objects.filter(
+        plan__org_id__in=_cells_under(path, on).values("org_id"), plan__year=year
+    ).exclude(status=ItemStatus.CANCELLED)
 
 
-def branch_figures(*, path: str, year: int, on: dt.date) -> tuple[dict[str, Figures], dict[str, Level]]:
+def branch_figures(
+    *, path: str, year: int, on: dt.date
+) -> tuple[dict[str, Figures], dict[str, Level]]:
     """Figures for each child branch of the node at ``path`` (key: the child's path; the node
     itself: ``path``), and the node's petitions by level of holder. Nine queries."""
     width = len(path) + SEGMENT
@@ -207,7 +249,11 @@ def branch_figures(*, path: str, year: int, on: dt.date) -> tuple[dict[str, Figu
     start, end = _year_range(year)
 
     def branched(qs: QuerySet[Any], relation: str) -> QuerySet[Any]:
-        return qs.annotate(ver=_ver(relation, on)).filter(ver__path__startswith=path).annotate(branch=Substr("ver__path", 1, width))
+        return (
+            qs.annotate(ver=_ver(relation, on))
+            .filter(ver__path__startswith=path)
+            .annotate(branch=Substr("ver__path", 1, width))
+        )
 
     tasks = (
         branched(Task.objects.filter(created_at__gte=start, created_at__lt=end), "cell__versions")
@@ -217,7 +263,7 @@ def branch_figures(*, path: str, year: int, on: dt.date) -> tuple[dict[str, Figu
             **{f"s_{s}": Count("id", filter=Q(status=s)) for s in TASK_STATUSES},
         )
     )
-    for row in tasks:
+    for row in _rows(tasks):
         fig = out[row["branch"]]
         fig.tasks = {s: row[f"s_{s}"] for s in TASK_STATUSES}
         fig.tasks_overdue = row["overdue"]
@@ -229,7 +275,7 @@ def branch_figures(*, path: str, year: int, on: dt.date) -> tuple[dict[str, Figu
         **{f"s_{s}": Count("id", filter=Q(status=s)) for s in PETITION_STATUSES},
         **{f"c_{c}": Count("id", filter=Q(category=c)) for c in CATEGORIES},
     )
-    for row in counts:
+    for row in _rows(counts):
         fig = out[row["branch"]]
         fig.petitions = {s: row[f"s_{s}"] for s in PETITION_STATUSES}
         fig.categories = {c: row[f"c_{c}"] for c in CATEGORIES}
@@ -243,7 +289,11 @@ def branch_figures(*, path: str, year: int, on: dt.date) -> tuple[dict[str, Figu
             days[(a, b)] = working_days_between(a, b)
         return days[(a, b)]
 
-    for row in petitions.filter(status__in=OPEN_STATUSES).values("branch", "raised_on").annotate(n=Count("id")):
+    for row in _rows(
+        petitions.filter(status__in=OPEN_STATUSES)
+        .values("branch", "raised_on")
+        .annotate(n=Count("id"))
+    ):
         out[row["branch"]].ages[age_band(wdays(row["raised_on"], on))] += row["n"]
 
     levels: dict[str, Level] = {}
@@ -258,7 +308,7 @@ def branch_figures(*, path: str, year: int, on: dt.date) -> tuple[dict[str, Figu
         .values("branch", "aver__kind", "raised_on", "answered_on")
         .annotate(n=Count("id"))
     )
-    for row in answers:
+    for row in _rows(answers):
         n_days = wdays(row["raised_on"], row["answered_on"])
         out[row["branch"]].answer_days[n_days] += row["n"]
         lvl = level(row["aver__kind"])
@@ -273,7 +323,7 @@ def branch_figures(*, path: str, year: int, on: dt.date) -> tuple[dict[str, Figu
         .values("hver__kind")
         .annotate(n=Count("petition_id", distinct=True))
     )
-    for row in held:
+    for row in _rows(held):
         level(row["hver__kind"]).held += row["n"]
     escalated = (
         PetitionEvent.objects.filter(petition_id__in=in_scope, kind=EventKind.ESCALATED)
@@ -281,24 +331,30 @@ def branch_figures(*, path: str, year: int, on: dt.date) -> tuple[dict[str, Figu
         .values("hver__kind")
         .annotate(n=Count("petition_id", distinct=True))
     )
-    for row in escalated:
+    for row in _rows(escalated):
         level(row["hver__kind"]).escalated += row["n"]
 
     briefings = (
-        branched(Briefing.objects.filter(year=year).exclude(status=BriefingStatus.CANCELLED), "committee__versions")
+        branched(
+            Briefing.objects.filter(year=year).exclude(status=BriefingStatus.CANCELLED),
+            "committee__versions",
+        )
         .values("branch")
         .annotate(planned=Count("id"), held=Count("id", filter=Q(status=BriefingStatus.HELD)))
     )
-    for row in briefings:
+    for row in _rows(briefings):
         out[row["branch"]].briefings_planned = row["planned"]
         out[row["branch"]].briefings_held = row["held"]
 
     inspections = (
-        branched(InspectionItem.objects.filter(plan__year=year).exclude(status=ItemStatus.CANCELLED), "plan__org__versions")
+        branched(
+            InspectionItem.objects.filter(plan__year=year).exclude(status=ItemStatus.CANCELLED),
+            "plan__org__versions",
+        )
         .values("branch")
         .annotate(planned=Count("id"), done=Count("id", filter=Q(status=ItemStatus.DONE)))
     )
-    for row in inspections:
+    for row in _rows(inspections):
         out[row["branch"]].inspections_planned = row["planned"]
         out[row["branch"]].inspections_done = row["done"]
     order = {k: i for i, k in enumerate([*OrgKind.values, EXTERNAL])}
@@ -334,20 +390,46 @@ def series(*, path: str, year: int, on: dt.date) -> Series:
         tasks=[dict.fromkeys(TASK_STATUSES, 0) for _ in range(12)], raised=[0] * 12, answered=[0] * 12,
         briefings_planned=[0] * 4, briefings_held=[0] * 4, inspections_planned=[0] * 12, inspections_done=[0] * 12,
     )  # fmt: skip
-    tasks = task_scope(path=path, year=year, on=on).annotate(m=ExtractMonth("created_at", tzinfo=zone())).values("m", "status").annotate(n=Count("id"))
-    for row in tasks:
+    tasks = (
+        task_scope(path=path, year=year, on=on)
+        .annotate(m=ExtractMonth("created_at", tzinfo=zone()))
+        .values("m", "status")
+        .annotate(n=Count("id"))
+    )
+    for row in _rows(tasks):
         s.tasks[row["m"] - 1][row["status"]] = row["n"]
     petitions = petition_scope(path=path, year=year, on=on)
-    for row in petitions.annotate(m=ExtractMonth("raised_on")).values("m").annotate(n=Count("id")):
+    for row in _rows(
+        petitions.annotate(m=ExtractMonth("raised_on")).values("m").annotate(n=Count("id"))
+    ):
         s.raised[row["m"] - 1] = row["n"]
-    for row in petitions.filter(answered_on__year=year).annotate(m=ExtractMonth("answered_on")).values("m").annotate(n=Count("id")):
+    for row in _rows(
+        petitions.filter(answered_on__year=year)
+        .annotate(m=ExtractMonth("answered_on"))
+        .values("m")
+        .annotate(n=Count("id"))
+    ):
         s.answered[row["m"] - 1] = row["n"]
-    briefings = briefing_scope(path=path, year=year, on=on).annotate(q=ExtractQuarter("starts_at", tzinfo=zone())).values("q")
-    for row in briefings.annotate(planned=Count("id"), held=Count("id", filter=Q(status=BriefingStatus.HELD))):
+    briefings = (
+        briefing_scope(path=path, year=year, on=on)
+        .annotate(q=ExtractQuarter("starts_at", tzinfo=zone()))
+        .values("q")
+    )
+    for row in _rows(
+        briefings.annotate(
+            planned=Count("id"), held=Count("id", filter=Q(status=BriefingStatus.HELD))
+        )
+    ):
         s.briefings_planned[row["q"] - 1] += row["planned"]
         s.briefings_held[row["q"] - 1] += row["held"]
-    items = inspection_scope(path=path, year=year, on=on).annotate(m=ExtractMonth(F("month_to"))).values("m")
-    for row in items.annotate(planned=Count("id"), done=Count("id", filter=Q(status=ItemStatus.DONE))):
+    items = (
+        inspection_scope(path=path, year=year, on=on)
+        .annotate(m=ExtractMonth(F("month_to")))
+        .values("m")
+    )
+    for row in _rows(
+        items.annotate(planned=Count("id"), done=Count("id", filter=Q(status=ItemStatus.DONE)))
+    ):
         s.inspections_planned[row["m"] - 1] += row["planned"]
         s.inspections_done[row["m"] - 1] += row["done"]
     return s
@@ -377,7 +459,15 @@ class NodeStats:
 def node_stats(*, policy: Policy, version: OrgVersion, year: int, on: dt.date) -> NodeStats:
     """The node's figures, its visible children's, its petitions by level and the charts: 15 queries."""
     is_cell = version.kind in CELL_KINDS
-    children = [] if is_cell else list(policy.versions(on=on, action=Action.VIEW_ORG).filter(parent_id=version.org_id).order_by("name"))
+    children = (
+        []
+        if is_cell
+        else list(
+            policy.versions(on=on, action=Action.VIEW_ORG)
+            .filter(parent_id=version.org_id)
+            .order_by("name")
+        )
+    )
     branches, levels = branch_figures(path=version.path, year=year, on=on)
     total = Figures()
     for fig in branches.values():

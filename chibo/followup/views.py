@@ -111,7 +111,11 @@ def stats_view(request: HttpRequest, org_id: int) -> HttpResponse:
     params, stats = _load(request, org_id)
     policy = policy_for(request)
     chain = ancestors(stats.version, on=params.on)
-    visible = set(policy.versions(on=params.on).filter(org_id__in=[a.org_id for a in chain]).values_list("org_id", flat=True))
+    visible = set(
+        policy.versions(on=params.on)
+        .filter(org_id__in=[a.org_id for a in chain])
+        .values_list("org_id", flat=True)
+    )
     this_year = today().year
     context: dict[str, Any] = {
         "stats": stats,
