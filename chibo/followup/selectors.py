@@ -41,7 +41,7 @@ from django.utils.translation import gettext as _
 from chibo.briefings.models import Briefing, BriefingStatus
 from chibo.core.access import Action, Policy
 from chibo.core.dates import zone
-from chibo.core.workdays import working_days_between
+from chibo.core.workdays import is_working_day
 from chibo.inspections.models import InspectionItem, ItemStatus
 from chibo.meetings.selectors_stats import percent
 from chibo.orgs.models import CELL_KINDS, SEGMENT, OrgKind, OrgVersion
@@ -77,6 +77,30 @@ def _rows(qs: Any) -> list[dict[str, Any]]:
 
 def _year_range(year: int) -> tuple[dt.datetime, dt.datetime]:
     return dt.datetime(year, 1, 1, tzinfo=zone()), dt.datetime(year + 1, 1, 1, tzinfo=zone())
+
+
+class WorkdayIndex:
+    """``working_days_between`` for many pairs of dates: a running count of working days over the
+    dates asked so far, extended when needed (a year of rows costs a few hundred steps, not one
+    walk per pair)."""
+
+    def __init__(self) -> None:
+        self.start: dt.date | None = None
+        self.counts: list[int] = []  # counts[i]: working days in (start, start + i]
+
+    def _cover(self, a: dt.date, b: dt.date) -> None:
+        if self.start is None or a < self.start:
+            self.start, self.counts = a, [0]
+        while len(self.counts) <= (b - self.start).days:
+            day = self.start + dt.timedelta(days=len(self.counts))
+            self.counts.append(self.counts[-1] + (1 if is_working_day(day) else 0))
+
+    def __call__(self, a: dt.date, b: dt.date) -> int:
+        if b <= a:
+            return 0
+        self._cover(a, b)
+        assert self.start is not None
+        return self.counts[(b - self.start).days] - self.counts[(a - self.start).days]
 
 
 def age_band(days: int) -> str:
@@ -282,12 +306,7 @@ def branch_figures(
         fig.petitions_overdue = row["overdue"]
         fig.petitions_escalated = row["escalated"]
     # Ages in working days: one row per branch and day raised (at most 366 a branch), counted here.
-    days: dict[tuple[dt.date, dt.date], int] = {}
-
-    def wdays(a: dt.date, b: dt.date) -> int:
-        if (a, b) not in days:
-            days[(a, b)] = working_days_between(a, b)
-        return days[(a, b)]
+    wdays = WorkdayIndex()
 
     for row in _rows(
         petitions.filter(status__in=OPEN_STATUSES)

@@ -20,7 +20,12 @@ def test_bench_followup_prints_a_line_per_page(world):
     assert "Dữ liệu: (không phải dữ liệu mẫu)" in text  # the dataset is named
     assert "canbotinh ở Đảng bộ tỉnh Quảng Ninh" in text
     rows = [line for line in text.splitlines() if line.startswith("| ") and "p50" not in line]
-    names = [name for name, _url in bench_followup.pages(root_id=world.province.pk, cell_id=world.cell.pk, year=2026)]
+    names = [
+        name
+        for name, _url in bench_followup.pages(
+            root_id=world.province.pk, cell_id=world.cell.pk, year=2026
+        )
+    ]
     assert [row.split("|")[1].strip() for row in rows] == names
     assert f"/tasks/cell/{world.cell.pk}/" in text  # the cell with the most tasks
     for row in rows:

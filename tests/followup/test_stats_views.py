@@ -294,3 +294,21 @@ def test_xlsx_export(world, client_for):
     assert len(months) == 13 and months[1][0] == "01/2026" and months[1][1] == 2
     quarters = list(wb["Giao ban theo quy"].iter_rows(values_only=True))
     assert quarters[1] == ("1/2026", 3, 3)
+
+
+def test_workday_index_agrees_with_working_days_between():
+    from chibo.core.workdays import working_days_between
+    from chibo.followup.selectors import WorkdayIndex
+
+    index = WorkdayIndex()
+    days = [
+        dt.date(2026, 2, 20),
+        dt.date(2025, 12, 30),
+        dt.date(2026, 1, 1),
+        dt.date(2026, 4, 30),
+        dt.date(2026, 9, 2),
+        dt.date(2026, 2, 14),
+    ]
+    for a in days:
+        for b in days:
+            assert index(a, b) == working_days_between(a, b), (a, b)
