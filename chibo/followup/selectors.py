@@ -219,9 +219,9 @@ class Level:
 
     @property
     def label(self) -> str:
-        return (
-            _("Cơ quan ngoài Đảng, khác") if self.key == EXTERNAL else str(OrgKind(self.key).label)
-        )
+        if self.key == EXTERNAL or self.key not in OrgKind.values:
+            return _("Cơ quan ngoài Đảng, khác")
+        return str(OrgKind(self.key).label)
 
     @property
     def median_days_to_answer(self) -> float | None:
