@@ -22,7 +22,8 @@ def main(argv: list[str] | None = None) -> None:
             "  stats [--org ID] [--as-of YYYY-MM-DD] [--month YYYY-MM] --json\n"
             "  import-members FILE.xlsx [--org CODE] [--commit]\n"
             "  createadmin USERNAME\n"
-            "  bench registry              timings on the loaded dataset\n\n"
+            "  bench registry              timings on the loaded dataset\n"
+            "  bench followup [--repeat N] follow-up list and statistics pages at the root\n\n"
             "Any Django management command works too (chibo shell, chibo check ...)."
         )
         return

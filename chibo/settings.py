@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "chibo.tasks",
     "chibo.briefings",
     "chibo.inspections",
+    "chibo.followup",
     "chibo.api",
     "chibo.demo",
 ]

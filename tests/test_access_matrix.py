@@ -219,6 +219,9 @@ RULES: dict[str, R] = {
     "inspections:item_record": R(COMMUNE, COMMUNE),
     "inspections:follow_up_add": R(None, COMMUNE),
     "inspections:follow_up_close": R(None, COMMUNE),
+    # followup: the statistics of the four loops, read by whoever reads the organisation (here the cell)
+    "followup:stats": R(CELL, None),
+    "followup:stats_xlsx": R(CELL, None),
 }
 
 # Which object of the scene fills each URL argument, unless the rule says otherwise.

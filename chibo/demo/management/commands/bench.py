@@ -8,13 +8,17 @@ from django.core.management.base import BaseCommand, CommandError
 class Command(BaseCommand):
     help = (
         "Timings on the loaded dataset: `chibo bench registry [--repeat N]`; "
-        "`chibo bench checkin [--seconds S] [--clients N]` (PostgreSQL; load `chibo demo --scale province` first)."
+        "`chibo bench checkin [--seconds S] [--clients N]` (PostgreSQL; load `chibo demo --scale province` first); "
+        "`chibo bench followup [--repeat N]`: the follow-up list and statistics pages at the province root."
     )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument(
-            "suite", choices=["registry", "checkin"],
-            help="registry: member search, cell and tree pages, counts; checkin: self check-ins through granian, and the statistics page",
+            "suite", choices=["registry", "checkin", "followup"],
+            help=(
+                "registry: member search, cell and tree pages, counts; checkin: self check-ins through granian, and the statistics page; "
+                "followup: tasks, petitions, briefings, inspections lists and the follow-up statistics at the root"
+            ),
         )
         parser.add_argument("--repeat", type=int, default=20, help="timed runs per measurement (default 20)")
         parser.add_argument("--seconds", type=float, default=60.0, help="checkin: how long to drive the server (default 60)")
@@ -39,6 +43,15 @@ class Command(BaseCommand):
             except LookupError as exc:
                 raise CommandError(str(exc)) from exc
             self.stdout.write(bench_checkin.table(result))
+            return
+        if suite == "followup":
+            from chibo.demo import bench_followup
+
+            try:
+                result = bench_followup.run(repeat=repeat, log=lambda m: self.stderr.write(m))
+            except LookupError as exc:
+                raise CommandError(str(exc)) from exc
+            self.stdout.write(bench_followup.table(result))
             return
         from chibo.demo import bench
 
