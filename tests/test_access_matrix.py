@@ -219,6 +219,8 @@ RULES: dict[str, R] = {
     "inspections:item_record": R(COMMUNE, COMMUNE),
     "inspections:follow_up_add": R(None, COMMUNE),
     "inspections:follow_up_close": R(None, COMMUNE),
+    # links between the loops: a briefing issue becomes a task or a petition (the committee's staff)
+    "briefings:issue_convert": R(None, COMMUNE),
 }
 
 # Which object of the scene fills each URL argument, unless the rule says otherwise.
