@@ -283,7 +283,7 @@ def issue_update(*, actor: Any, issue: BriefingIssue, text: str, raised_by_name:
     if issue.status == IssueStatus.CONVERTED:
         raise ChiboError(_("Vấn đề đã được chuyển thành nhiệm vụ hoặc kiến nghị, không sửa được nữa."))
     if status == IssueStatus.CONVERTED:
-        raise ChiboError(_("Hãy dùng nút “Chuyển” để giao nhiệm vụ hoặc gửi kiến nghị."), field="status")
+        raise ChiboError(_("Hãy dùng nút giao nhiệm vụ hoặc gửi kiến nghị trên trang giao ban."), field="status")
     before = audit.snapshot(issue, ISSUE_FIELDS)
     issue.text, issue.raised_by_name, issue.cell_id, issue.owner_id, issue.kind, issue.status = text.strip(), raised_by_name.strip(), cell_id, owner_id, kind, status
     issue.save()

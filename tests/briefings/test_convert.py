@@ -107,7 +107,7 @@ def test_the_database_keeps_a_converted_issue_linked_to_what_its_kind_says(world
 
 
 def test_manual_status_converted_is_refused(world, held):
-    with pytest.raises(ChiboError, match="Chuyển"):
+    with pytest.raises(ChiboError, match="Hãy dùng nút"):
         services.issue_update(actor=world.users["staff"], issue=held.issue, text="x", raised_by_name="", cell_id=None, owner_id=None, kind="task", status="converted")
 
 
