@@ -20,6 +20,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import quote
 
 from django.db import connection
 
@@ -31,7 +32,8 @@ PROJECT = Path(chibo.__file__).resolve().parent.parent
 def _database_env(tmp_path: Path) -> tuple[dict[str, str], Path | None]:
     settings = connection.settings_dict
     if connection.vendor == "postgresql":
-        url = f"postgres://{settings['USER']}:{settings['PASSWORD']}@{settings['HOST'] or '127.0.0.1'}:{settings['PORT'] or 5432}/{settings['NAME']}"
+        user, password = quote(settings.get("USER") or "", safe=""), quote(settings.get("PASSWORD") or "", safe="")
+        url = f"postgres://{user}:{password}@{settings.get('HOST') or '127.0.0.1'}:{settings.get('PORT') or 5432}/{settings['NAME']}"
         return {"CHIBO_DATABASE_URL": url}, None
     assert connection.vendor == "sqlite"
     if not connection.is_in_memory_db():
