@@ -316,7 +316,7 @@ def issue_convert(*, actor: Any, issue: BriefingIssue, due_on: dt.date | None = 
       the briefing's committee (which handles it like any petition sent to it).
     Refused unless the issue is open and has an owner. The issue keeps the link."""
     briefing = _fresh(issue.briefing)
-    issue = BriefingIssue.objects.select_for_update().select_related("owner").get(pk=issue.pk)
+    issue = BriefingIssue.objects.select_for_update().get(pk=issue.pk)
     if briefing.status != BriefingStatus.HELD:
         raise ChiboError(_("Chỉ chuyển vấn đề của buổi giao ban đã tổ chức."))
     if issue.status != IssueStatus.OPEN:
