@@ -222,6 +222,8 @@ RULES: dict[str, R] = {
     # followup: the statistics of the four loops, read by whoever reads the organisation (here the cell)
     "followup:stats": R(CELL, None),
     "followup:stats_xlsx": R(CELL, None),
+    # links between the loops: a briefing issue becomes a task or a petition (the committee's staff)
+    "briefings:issue_convert": R(None, COMMUNE),
 }
 
 # Which object of the scene fills each URL argument, unless the rule says otherwise.

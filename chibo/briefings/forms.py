@@ -16,6 +16,7 @@ from chibo.core.forms import ChiboForm, VNDateField
 from chibo.core.forms import model_max_length as _max
 from chibo.meetings.forms_prep import TimeTextField
 from chibo.meetings.models import AttendanceStatus
+from chibo.petitions.models import Category
 
 
 def _required(message: Any) -> dict[str, Any]:
@@ -83,5 +84,20 @@ class IssueForm(ChiboForm):
         day = sel.briefing_day(briefing)
         self.fields["cell"].choices = [("", "—"), *[(c.org_id, c.name) for c in sel.cells_under(committee_id=briefing.committee_id, on=day)]]  # type: ignore[attr-defined]
         self.fields["owner"].choices = [("", "—"), *[(a.row.member_id, f"{a.row.member.full_name} ({a.cell_name})") for a in sel.attendance_rows(briefing)]]  # type: ignore[attr-defined]
-        if with_status:
-            self.fields["status"] = forms.ChoiceField(label=gettext_lazy("Trạng thái"), choices=IssueStatus.choices)
+        if with_status:  # "converted" only through ConvertForm (the issue then holds its task or petition)
+            self.fields["status"] = forms.ChoiceField(label=gettext_lazy("Trạng thái"), choices=[c for c in IssueStatus.choices if c[0] != IssueStatus.CONVERTED])
+
+
+class ConvertForm(ChiboForm):
+    """Turn an issue into its task (a due date) or its petition (a category)."""
+
+    due_on = VNDateField(label=gettext_lazy("Hạn hoàn thành"), error_messages=_required(gettext_lazy("Hãy nhập hạn hoàn thành.")))
+    category = forms.ChoiceField(
+        label=gettext_lazy("Lĩnh vực"), choices=Category.choices,
+        error_messages={"required": gettext_lazy("Hãy chọn lĩnh vực."), "invalid_choice": gettext_lazy("Hãy chọn lĩnh vực.")},
+    )
+
+    def __init__(self, *args: Any, issue: BriefingIssue, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"convert-{issue.pk}-%s")
+        super().__init__(*args, **kwargs)
+        del self.fields["category" if issue.kind == IssueKind.TASK else "due_on"]

@@ -2,8 +2,8 @@
 
 A committee plans them by period (quarterly by default, ``CHIBO_BRIEFING_PER_YEAR``); each one has an
 agenda with its minutes, an attendance list drawn from the cells under the committee on the day, and
-the issues raised there (each with an owner; turning one into a task or a petition is the job of the
-apps that hold those).
+the issues raised there (each with an owner; ``services.issue_convert`` turns one into a member task
+or a petition, and the issue keeps the link).
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from chibo.members.models import Member
 from chibo.orgs.models import Organisation
+from chibo.petitions.models import Petition
+from chibo.tasks.models import Task
 
 
 class BriefingStatus(models.TextChoices):
@@ -118,12 +120,23 @@ class BriefingIssue(models.Model):
     owner = models.ForeignKey(Member, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=16, choices=IssueKind.choices, default=IssueKind.TASK)
     status = models.CharField(max_length=16, choices=IssueStatus.choices, default=IssueStatus.OPEN)
+    # What it became (services.issue_convert): exactly the link of its kind once converted, none before.
+    task = models.OneToOneField(Task, null=True, blank=True, on_delete=models.PROTECT, related_name="briefing_issue")
+    petition = models.OneToOneField(Petition, null=True, blank=True, on_delete=models.PROTECT, related_name="briefing_issue")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=["task", "petition"]), name="briefingissue_kind_valid"),
             models.CheckConstraint(condition=Q(status__in=["open", "converted", "closed"]), name="briefingissue_status_valid"),
+            models.CheckConstraint(
+                condition=(
+                    Q(status="converted", kind="task", task__isnull=False, petition__isnull=True)
+                    | Q(status="converted", kind="petition", task__isnull=True, petition__isnull=False)
+                    | (~Q(status="converted") & Q(task__isnull=True, petition__isnull=True))
+                ),
+                name="briefingissue_converted_has_its_link",
+            ),
         ]
         ordering = ["created_at", "id"]
 

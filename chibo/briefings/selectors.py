@@ -181,3 +181,11 @@ def cells_under(*, committee_id: int, on: dt.date) -> list[OrgVersion]:
 def member_in_subtree(*, member_id: int, committee_id: int, on: dt.date) -> bool:
     cells = [c.org_id for c in cells_under(committee_id=committee_id, on=on)]
     return Membership.objects.filter(member_id=member_id, org_id__in=cells, valid_from__lte=on, valid_to__gt=on).exists()
+
+
+def member_cell(*, member_id: int | None, on: dt.date) -> int | None:
+    """The cell the member belongs to on ``on`` (None when in none)."""
+    if not member_id:
+        return None
+    row = Membership.objects.filter(member_id=member_id, valid_from__lte=on, valid_to__gt=on).order_by("-valid_from").values_list("org_id", flat=True).first()
+    return int(row) if row else None

@@ -7,7 +7,10 @@ Rules (issue 8 §4; guessed where the seeds are silent, see docs/architecture.md
   village heads whose record is in one of those cells; the list follows the date while the briefing
   is planned (rows already marked are kept);
 - attendance is marked from the briefing day on, only for people on the list;
-- a briefing is held once someone was present; a cancelled one needs a reason and is then read-only.
+- a briefing is held once someone was present; a cancelled one needs a reason and is then read-only;
+- an open issue of a held briefing, with an owner, becomes (issue_convert) a member task in the
+  owner's cell with the owner as assignee, or a petition of its cell raised by the owner and sent
+  to the briefing's committee; the issue then keeps the link and can no longer be edited.
 """
 
 from __future__ import annotations
@@ -36,6 +39,9 @@ from chibo.core.errors import ChiboError
 from chibo.meetings.models import AttendanceStatus
 from chibo.orgs.models import Organisation
 from chibo.orgs.selectors import versions_on
+from chibo.petitions import services as petitions
+from chibo.petitions.models import Category, RaisedVia
+from chibo.tasks import services as tasks
 
 BRIEFING_FIELDS = ["starts_at", "place", "chair_name", "recorder_name", "status", "cancel_reason", "held_at"]
 DEFAULT_TIME = dt.time(8, 0)
@@ -241,7 +247,7 @@ def item_update(*, actor: Any, item: BriefingItem, title: str, content: str, con
 
 # Issues -----------------------------------------------------------------------------------------
 
-ISSUE_FIELDS = ["text", "raised_by_name", "cell", "owner", "kind", "status"]
+ISSUE_FIELDS = ["text", "raised_by_name", "cell", "owner", "kind", "status", "task", "petition"]
 
 
 def _check_issue(briefing: Briefing, *, cell_id: int | None, owner_id: int | None, kind: str, text: str) -> None:
@@ -273,8 +279,70 @@ def issue_update(*, actor: Any, issue: BriefingIssue, text: str, raised_by_name:
     _check_issue(briefing, cell_id=cell_id, owner_id=owner_id, kind=kind, text=text)
     if status not in IssueStatus.values:
         raise ChiboError(_("Trạng thái không hợp lệ."), field="status")
+    issue = BriefingIssue.objects.select_for_update().get(pk=issue.pk)
+    if issue.status == IssueStatus.CONVERTED:
+        raise ChiboError(_("Vấn đề đã được chuyển thành nhiệm vụ hoặc kiến nghị, không sửa được nữa."))
+    if status == IssueStatus.CONVERTED:
+        raise ChiboError(_("Hãy dùng nút giao nhiệm vụ hoặc gửi kiến nghị trên trang giao ban."), field="status")
     before = audit.snapshot(issue, ISSUE_FIELDS)
     issue.text, issue.raised_by_name, issue.cell_id, issue.owner_id, issue.kind, issue.status = text.strip(), raised_by_name.strip(), cell_id, owner_id, kind, status
     issue.save()
     audit.record(actor=actor, verb="briefing.issue_update", obj=issue, summary=_("Sửa vấn đề tại giao ban: %(t)s") % {"t": issue.text}, before=before, after=audit.snapshot(issue, ISSUE_FIELDS))
+    return issue
+
+
+def _first_line(text: str, limit: int) -> str:
+    line = text.strip().splitlines()[0].strip() if text.strip() else ""
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+
+
+def _owner_cell(issue: BriefingIssue, on: dt.date) -> int:
+    """The issue's cell, else the owner's cell on ``on``."""
+    if issue.cell_id is not None:
+        return issue.cell_id
+    assert issue.owner_id is not None
+    cell = sel.member_cell(member_id=issue.owner_id, on=on)
+    if cell is None:
+        raise ChiboError(_("Người phụ trách không còn sinh hoạt tại chi bộ nào; hãy chọn chi bộ cho vấn đề."), field="cell")
+    return cell
+
+
+@transaction.atomic
+def issue_convert(*, actor: Any, issue: BriefingIssue, due_on: dt.date | None = None, category: str = Category.OTHER) -> BriefingIssue:
+    """Turn an open issue of a held briefing into what its kind says, with its owner:
+    - a task: in the owner's cell (the issue's cell when set), assigned to the owner, the issue text as
+      the expected result, due on ``due_on``;
+    - a petition: raised in the issue's cell (else the owner's) at a briefing, by the owner, then sent to
+      the briefing's committee (which handles it like any petition sent to it).
+    Refused unless the issue is open and has an owner. The issue keeps the link."""
+    briefing = _fresh(issue.briefing)
+    issue = BriefingIssue.objects.select_for_update().get(pk=issue.pk)
+    if briefing.status != BriefingStatus.HELD:
+        raise ChiboError(_("Chỉ chuyển vấn đề của buổi giao ban đã tổ chức."))
+    if issue.status != IssueStatus.OPEN:
+        raise ChiboError(_("Vấn đề không còn mở: đã chuyển hoặc đã xong."))
+    if issue.owner is None:
+        raise ChiboError(_("Hãy chọn người phụ trách cho vấn đề trước khi chuyển."), field="owner")
+    on = local_today()
+    cell = Organisation.objects.get(pk=_owner_cell(issue, on))
+    before = audit.snapshot(issue, ISSUE_FIELDS)
+    if issue.kind == IssueKind.TASK:
+        issue.task = tasks.task_create(
+            actor=actor, cell=cell, title=_first_line(issue.text, 300), expected_result=issue.text, due_on=due_on, assignees=[issue.owner],
+        )
+        summary = _("Giao nhiệm vụ từ vấn đề tại giao ban: %(t)s") % {"t": issue.task.title}
+    else:
+        in_cell = sel.member_cell(member_id=issue.owner_id, on=on) == cell.pk
+        petition = petitions.petition_raise(
+            actor=actor, cell=cell, raised_via=RaisedVia.BRIEFING, category=category, title=_first_line(issue.text, 200), text=issue.text,
+            raised_by=issue.owner if in_cell else None, raised_by_name="" if in_cell else (issue.raised_by_name or issue.owner.full_name), on=on,
+        )
+        issue.petition = petitions.petition_send(
+            actor=actor, petition=petition, to_org_id=briefing.committee_id,
+            note=_("Vấn đề nêu tại giao ban %(period)s") % {"period": sel.period_label(briefing)},
+        )
+        summary = _("Gửi kiến nghị từ vấn đề tại giao ban: %(t)s") % {"t": petition.title}
+    issue.status = IssueStatus.CONVERTED
+    issue.save(update_fields=["task", "petition", "status"])
+    audit.record(actor=actor, verb="briefing.issue_convert", obj=issue, summary=summary, before=before, after=audit.snapshot(issue, ISSUE_FIELDS))
     return issue

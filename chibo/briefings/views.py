@@ -20,19 +20,28 @@ from chibo.briefings.documents import briefing_pdf
 from chibo.briefings.forms import (
     BriefingForm,
     CancelForm,
+    ConvertForm,
     IssueForm,
     ItemAddForm,
     ItemForm,
     MarkForm,
     PlanYearForm,
 )
-from chibo.briefings.models import Briefing, BriefingIssue, BriefingItem, BriefingStatus
+from chibo.briefings.models import (
+    Briefing,
+    BriefingIssue,
+    BriefingItem,
+    BriefingStatus,
+    IssueKind,
+    IssueStatus,
+)
 from chibo.core.access import Action, policy_for, today
 from chibo.core.dates import local
 from chibo.core.forms import ChiboForm, run_service, status_for
 from chibo.meetings.documents import PDF
 from chibo.orgs.models import CELL_KINDS
 from chibo.orgs.selectors import versions_on
+from chibo.petitions.models import Category
 
 
 def _year(request: HttpRequest) -> int:
@@ -97,6 +106,11 @@ def _detail_context(request: HttpRequest, briefing: Briefing, **extra: Any) -> d
         "can_mark": can_edit and briefing.status != BriefingStatus.CANCELLED and sel.briefing_day(briefing) <= today(),
         **sel.detail(briefing),
     }
+    if can_edit and briefing.status == BriefingStatus.HELD:
+        bound = extra.pop("convert_form", None)
+        for issue in context["issues"]:
+            if issue.status == IssueStatus.OPEN and issue.owner_id:
+                issue.convert_form = bound if bound is not None and bound.issue_id == issue.pk else ConvertForm(issue=issue)
     if can_edit and briefing.status != BriefingStatus.CANCELLED:
         context.setdefault("item_form", ItemAddForm())
         context.setdefault("issue_form", IssueForm(briefing=briefing))
@@ -244,6 +258,28 @@ def issue(request: HttpRequest, issue_id: int) -> HttpResponse:
     return render(request, "briefings/issue.html", {"briefing": briefing, "issue": found, "form": form, "period": sel.period_label(briefing)}, status=status_for(form))
 
 
+@require_POST
+@login_required
+def issue_convert(request: HttpRequest, issue_id: int) -> HttpResponse:
+    """The issue's button: a member task for its owner, or a petition sent to the committee."""
+    found = BriefingIssue.objects.filter(pk=issue_id).select_related("owner").first()
+    if found is None:
+        raise Http404
+    briefing = _editor(request, found.briefing_id)
+    form = ConvertForm(request.POST, issue=found)
+    form.issue_id = found.pk  # type: ignore[attr-defined]
+    d = form.cleaned_data if form.is_valid() else None
+    done = d is not None and run_service(form, lambda: services.issue_convert(
+        actor=request.user, issue=found, due_on=d.get("due_on"), category=d.get("category") or Category.OTHER)) is not None
+    if done:
+        messages.success(request, _("Đã giao nhiệm vụ.") if found.kind == IssueKind.TASK else _("Đã gửi kiến nghị lên cấp ủy."))
+        return redirect(reverse("briefings:detail", args=[briefing.pk]) + "#issues")
+    context = _detail_context(request, briefing, convert_form=form)
+    if not any(getattr(i, "convert_form", None) is form for i in context["issues"]):  # no button any more: say why above the list
+        context["convert_error"] = next(iter(form.non_field_errors()), "") or _first_error(form)
+    return render(request, "briefings/detail.html", context, status=400)
+
+
 @require_safe
 @login_required
 def pdf(request: HttpRequest, briefing_id: int) -> HttpResponse:
@@ -265,5 +301,6 @@ urlpatterns = [
     path("items/<int:bitem_id>/", item, name="item"),
     path("<int:briefing_id>/issues/", issue_add, name="issue_add"),
     path("issues/<int:issue_id>/", issue, name="issue"),
+    path("issues/<int:issue_id>/convert/", issue_convert, name="issue_convert"),
     path("<int:briefing_id>/pdf/", pdf, name="pdf"),
 ]

@@ -5,3 +5,10 @@ class InspectionsConfig(AppConfig):
     name = "chibo.inspections"
     label = "inspections"
     verbose_name = "Kiểm tra, giám sát"
+
+    def ready(self) -> None:
+        from chibo.inspections.services import follow_task
+        from chibo.tasks.signals import status_changed
+
+        # A follow-up tracked as a member task follows the task's status (services.follow_task).
+        status_changed.connect(lambda sender, **kwargs: follow_task(**kwargs), weak=False, dispatch_uid="inspections.follow_task")

@@ -101,6 +101,9 @@ class FollowUp(models.Model):
     status = models.CharField(max_length=16, choices=FollowUpStatus.choices, default=FollowUpStatus.OPEN)
     closed_on = models.DateField(null=True, blank=True)
     note = models.CharField(max_length=300, blank=True, default="")
+    # The member task that tracks it when the responsible member is in a cell (services.follow_up_add);
+    # its status then follows the task's (inspections.apps: the tasks' status signal).
+    task = models.OneToOneField("membertasks.Task", null=True, blank=True, on_delete=models.PROTECT, related_name="follow_up")
 
     class Meta:
         constraints = [

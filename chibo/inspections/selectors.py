@@ -121,4 +121,4 @@ def member_org_on(member_id: int, on: dt.date) -> int | None:
 
 
 def follow_ups(item: InspectionItem) -> QuerySet[FollowUp]:
-    return item.follow_ups.select_related("responsible").order_by("due_on", "pk")
+    return item.follow_ups.select_related("responsible", "task").order_by("due_on", "pk")

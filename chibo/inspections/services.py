@@ -9,7 +9,11 @@ Rules (issue 8 §5; guessed where the seeds are silent):
 - an item moves planned → in progress → done (with its date, findings and conclusions) or cancelled
   (with a reason); done and cancelled are final;
 - a follow-up has a responsible member of the target's subtree, a due date, and the states of a
-  member task: open, then done or not done.
+  member task: open, then done or not done;
+- when the responsible member is in a cell, the follow-up is tracked as a member task of that cell
+  (tasks.services.task_create, in the same transaction): reports, the monthly check and the closing
+  happen on the task, and the follow-up's status follows it (follow_task, on the tasks' signal); it
+  is not closed here. A cell's self-inspection uses the same records.
 """
 
 from __future__ import annotations
@@ -35,9 +39,12 @@ from chibo.inspections.models import (
 )
 from chibo.orgs.models import Organisation
 from chibo.orgs.selectors import versions_on
+from chibo.tasks import selectors as task_sel
+from chibo.tasks import services as tasks
+from chibo.tasks.models import Task, TaskStatus
 
 ITEM_FIELDS = ["kind", "target_org", "target_member", "topic", "month_from", "month_to", "inspectors", "status", "findings", "conclusions", "done_on", "cancel_reason"]
-FOLLOW_FIELDS = ["text", "responsible", "due_on", "status", "closed_on", "note"]
+FOLLOW_FIELDS = ["text", "responsible", "due_on", "status", "closed_on", "note", "task"]
 
 
 def _year_check(year: int) -> None:
@@ -186,7 +193,15 @@ def follow_up_add(*, actor: Any, item: InspectionItem, text: str, responsible_id
     if not text.strip():
         raise ChiboError(_("Hãy ghi việc cần khắc phục, thực hiện."), field="text")
     _check_responsible(item, responsible_id)
-    found = FollowUp.objects.create(item=item, text=text.strip(), responsible_id=responsible_id, due_on=due_on)
+    found = FollowUp(item=item, text=text.strip(), responsible_id=responsible_id, due_on=due_on)
+    cell_id = sel.member_org_on(responsible_id, local_today()) if responsible_id else None
+    if cell_id is not None and task_sel.cell_version(cell_id) is not None:
+        line = found.text.splitlines()[0].strip()
+        found.task = tasks.task_create(
+            actor=actor, cell=Organisation.objects.get(pk=cell_id), title=line if len(line) <= 300 else line[:299].rstrip() + "…",
+            expected_result=found.text, due_on=due_on, assignees=[found.responsible],  # type: ignore[list-item]
+        )
+    found.save()
     audit.record(actor=actor, verb="inspection.follow_up_add", obj=found, summary=_("Việc sau kiểm tra: %(t)s") % {"t": found.text}, after=audit.snapshot(found, FOLLOW_FIELDS))
     return found
 
@@ -194,6 +209,8 @@ def follow_up_add(*, actor: Any, item: InspectionItem, text: str, responsible_id
 @transaction.atomic
 def follow_up_close(*, actor: Any, follow_up: FollowUp, status: str, note: str = "") -> FollowUp:
     found = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
+    if found.task_id is not None:
+        raise ChiboError(_("Việc này được theo dõi như nhiệm vụ của chi bộ: đánh giá trên trang nhiệm vụ."))
     if found.status != FollowUpStatus.OPEN:
         raise ChiboError(_("Việc này đã được đánh giá."))
     if status not in (FollowUpStatus.DONE, FollowUpStatus.NOT_DONE):
@@ -203,3 +220,22 @@ def follow_up_close(*, actor: Any, follow_up: FollowUp, status: str, note: str =
     found.save()
     audit.record(actor=actor, verb="inspection.follow_up_close", obj=found, summary=_("%(t)s: %(s)s") % {"t": found.text, "s": found.get_status_display()}, before=before, after=audit.snapshot(found, FOLLOW_FIELDS))
     return found
+
+
+def follow_task(*, task: Task, actor: Any, **kwargs: Any) -> None:
+    """The tasks' ``status_changed`` signal (inside the task service's transaction): the follow-up
+    tracked by ``task`` takes its status — done (in time or late), not done, or open again."""
+    found = FollowUp.objects.select_for_update().filter(task=task).first()
+    if found is None:
+        return
+    status = {TaskStatus.OPEN: FollowUpStatus.OPEN, TaskStatus.NOT_DONE: FollowUpStatus.NOT_DONE}.get(task.status, FollowUpStatus.DONE)  # type: ignore[call-overload]
+    before = audit.snapshot(found, FOLLOW_FIELDS)
+    found.status = status
+    found.closed_on = None if status == FollowUpStatus.OPEN else local_today()
+    found.note = "" if status == FollowUpStatus.OPEN else (task.closing_note or task.get_status_display())[:300]
+    found.save(update_fields=["status", "closed_on", "note"])
+    audit.record(
+        actor=actor, verb="inspection.follow_up_task", obj=found,
+        summary=_("%(t)s: %(s)s (theo nhiệm vụ)") % {"t": found.text, "s": found.get_status_display()},
+        before=before, after=audit.snapshot(found, FOLLOW_FIELDS),
+    )

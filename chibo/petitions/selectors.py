@@ -8,7 +8,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
+from django.apps import apps
 from django.db.models import Q
 
 from chibo.core.access import Policy
@@ -131,3 +133,14 @@ def member_cell(*, member_id: int | None, on: dt.date) -> int | None:
     return int(row) if row else None
 
 
+
+
+def briefing_origin(petition: Petition) -> Any:
+    """The briefing issue this petition came from (briefings.services.issue_convert), or None."""
+    issue_model = apps.get_model("briefings", "BriefingIssue")  # briefings builds on petitions, not the reverse
+    return issue_model.objects.filter(petition=petition).select_related("briefing").first()
+
+
+def linked_tasks(petition: Petition) -> list[Any]:
+    """The member tasks that serve this petition (the task's residential-area matter), newest first."""
+    return list(petition.tasks.order_by("-due_on", "-pk"))  # type: ignore[attr-defined]

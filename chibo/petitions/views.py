@@ -82,6 +82,8 @@ def _detail(request: HttpRequest, petition_id: int, **bound: BaseForm) -> HttpRe
         "answered_by": sel.names([petition.answered_by_org_id]).get(petition.answered_by_org_id or 0, "") or petition.answered_by_external,
         "resident": access.resident_identity(policy, petition),
         "timeline": sel.timeline(petition),
+        "briefing_issue": sel.briefing_origin(petition),
+        "tasks": sel.linked_tasks(petition),
         "can_manage": can_manage,
         "can_handle": can_handle,
         "overdue": petition.is_held and petition.deadline is not None and petition.deadline < today(),

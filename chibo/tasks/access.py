@@ -21,7 +21,7 @@ def cell_or_404(policy: Policy, org_id: int, action: Action = Action.VIEW_ORG) -
 
 
 def task_or_404(policy: Policy, task_id: int, action: Action = Action.VIEW_ORG) -> Task:
-    task = Task.objects.filter(pk=task_id).select_related("cell", "resolution_item__resolution__meeting").first()
+    task = Task.objects.filter(pk=task_id).select_related("cell", "petition", "resolution_item__resolution__meeting").first()
     if task is None or not policy.can(action, org_id=task.cell_id, on=today()):
         raise Http404
     return task

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from chibo.core.forms import ChiboForm, ChiboModelForm, VNDateField
 from chibo.meetings.models import ResolutionItem
 from chibo.members.models import Member
+from chibo.petitions.models import FINAL, Petition
 from chibo.tasks import selectors as sel
 from chibo.tasks.models import CheckOutcome, Task, TaskCheck, TaskReport, TaskStatus
 
@@ -32,6 +33,11 @@ class ItemChoice(forms.ModelChoiceField):
         return item_label(obj)
 
 
+class PetitionChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.title} ({obj.raised_on:%d/%m/%Y})"
+
+
 class TaskForm(ChiboModelForm):
     due_on = VNDateField(label=gettext_lazy("Hạn hoàn thành"), error_messages={"required": gettext_lazy("Hãy nhập hạn hoàn thành.")})
     assignees = MemberChoices(
@@ -39,10 +45,14 @@ class TaskForm(ChiboModelForm):
         error_messages={"required": gettext_lazy("Hãy chọn ít nhất một đảng viên thực hiện."), "invalid_choice": gettext_lazy("Đảng viên này không thuộc chi bộ.")},
     )
     resolution_item = ItemChoice(queryset=ResolutionItem.objects.none(), required=False, label=gettext_lazy("Theo nghị quyết"), empty_label=gettext_lazy("— Không theo nghị quyết —"))
+    petition = PetitionChoice(
+        queryset=Petition.objects.none(), required=False, label=gettext_lazy("Kiến nghị của khu dân cư"), empty_label=gettext_lazy("— Không gắn với kiến nghị —"),
+        error_messages={"invalid_choice": gettext_lazy("Chỉ liên kết với kiến nghị chưa khép lại của chính chi bộ.")},
+    )
 
     class Meta:
         model = Task
-        fields = ["title", "expected_result", "due_on", "area_matter", "resolution_item"]
+        fields = ["title", "expected_result", "due_on", "petition", "area_matter", "resolution_item"]
         widgets = {"expected_result": forms.Textarea(attrs={"rows": 3}), "title": forms.TextInput()}
         error_messages = {
             "title": {"required": gettext_lazy("Hãy ghi nhiệm vụ.")},
@@ -57,6 +67,10 @@ class TaskForm(ChiboModelForm):
             members = members.distinct()
         self.fields["assignees"].queryset = members  # type: ignore[attr-defined]
         self.fields["area_matter"].help_text = _("Không bắt buộc: việc của khu dân cư mà nhiệm vụ này giải quyết.")
+        petitions = Petition.objects.filter(org_id=cell_id).exclude(status__in=FINAL)
+        if editing and self.instance.petition_id:  # the current link stays choosable once the petition is closed
+            petitions = petitions | Petition.objects.filter(pk=self.instance.petition_id)
+        self.fields["petition"].queryset = petitions.order_by("-raised_on", "-pk")  # type: ignore[attr-defined]
         if editing:
             del self.fields["resolution_item"]
         else:

@@ -35,7 +35,8 @@ class Task(models.Model):
     status = models.CharField(max_length=16, choices=TaskStatus.choices, default=TaskStatus.OPEN)
     # Only an item of an adopted resolution of the same cell (services.task_create).
     resolution_item = models.ForeignKey(ResolutionItem, null=True, blank=True, on_delete=models.PROTECT, related_name="tasks")
-    # A residential-area matter, in free text until petitions link to it.
+    # A residential-area matter: a petition of the same cell (services.task_create), and/or free text.
+    petition = models.ForeignKey("petitions.Petition", null=True, blank=True, on_delete=models.PROTECT, related_name="tasks")
     area_matter = models.CharField(_("Việc của khu dân cư"), max_length=300, blank=True, default="")
     assignees = models.ManyToManyField(Member, through="TaskAssignee", related_name="assigned_tasks")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")

@@ -185,3 +185,13 @@ def member_task_record(*, member: Member, year: int) -> TaskRecord:
 
 
 __all__ = ["TaskAssignee", "assignable_members", "cell_tasks", "member_task_record"]
+
+
+def origin(task: Task) -> dict[str, Any]:
+    """Where the task came from besides a resolution: a briefing issue or an inspection follow-up
+    (those apps build on tasks and hold the link)."""
+    from django.apps import apps
+
+    issue = apps.get_model("briefings", "BriefingIssue").objects.filter(task=task).select_related("briefing").first()
+    follow_up = apps.get_model("inspections", "FollowUp").objects.filter(task=task).select_related("item").first()
+    return {"briefing_issue": issue, "follow_up": follow_up}

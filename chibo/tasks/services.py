@@ -47,8 +47,9 @@ from chibo.tasks.models import (
     TaskReport,
     TaskStatus,
 )
+from chibo.tasks.signals import status_changed
 
-TASK_FIELDS = ["title", "expected_result", "due_on", "status", "resolution_item", "area_matter", "finished_on", "closing_note", "closed_at", "closed_at_meeting"]
+TASK_FIELDS = ["title", "expected_result", "due_on", "status", "resolution_item", "petition", "area_matter", "finished_on", "closing_note", "closed_at", "closed_at_meeting"]
 CHECKABLE_MEETING = (MeetingStatus.OPEN, MeetingStatus.CLOSED)
 
 
@@ -99,6 +100,12 @@ def _check_fields(*, cell: Organisation, title: str, expected_result: str, due_o
         )
 
 
+def _check_petition(cell: Organisation, petition: Any) -> None:
+    """A task's residential-area matter is a petition of its own cell."""
+    if petition is not None and petition.org_id != cell.pk:
+        raise ChiboError(_("Chỉ liên kết với kiến nghị của chính chi bộ."), field="petition")
+
+
 def _check_item(cell: Organisation, item: ResolutionItem | None) -> None:
     if item is None:
         return
@@ -110,17 +117,19 @@ def _check_item(cell: Organisation, item: ResolutionItem | None) -> None:
 @transaction.atomic
 def task_create(
     *, actor: Any, cell: Organisation, title: str, expected_result: str, due_on: dt.date | None, assignees: Iterable[Member],
-    resolution_item: ResolutionItem | None = None, area_matter: str = "",
+    resolution_item: ResolutionItem | None = None, area_matter: str = "", petition: Any = None,
 ) -> Task:  # fmt: skip
+    """``petition``: optionally the residential-area matter this task serves (a petition of the cell)."""
     if sel.cell_version(cell.pk) is None:
         raise ChiboError(_("Chỉ giao nhiệm vụ trong chi bộ đang hoạt động."))
     title, expected_result = _text(title, max_length=300), _text(expected_result, max_length=2000)
     members = list({m.pk: m for m in assignees}.values())
     _check_fields(cell=cell, title=title, expected_result=expected_result, due_on=due_on, assignees=members, new=True)
     _check_item(cell, resolution_item)
+    _check_petition(cell, petition)
     assert due_on is not None
     task = Task.objects.create(
-        cell=cell, title=title, expected_result=expected_result, due_on=due_on, resolution_item=resolution_item,
+        cell=cell, title=title, expected_result=expected_result, due_on=due_on, resolution_item=resolution_item, petition=petition,
         area_matter=_text(area_matter, max_length=300), created_by=actor if getattr(actor, "pk", None) else None,
     )
     TaskAssignee.objects.bulk_create([TaskAssignee(task=task, member=m) for m in members])
@@ -142,6 +151,7 @@ def task_create(
 @transaction.atomic
 def task_edit(
     *, actor: Any, task: Task, title: str, expected_result: str, due_on: dt.date | None, assignees: Iterable[Member], area_matter: str = "",
+    petition: Any = None,
 ) -> Task:  # fmt: skip
     """Title, expected result, due date, area matter and the assignees of an open task. A member
     who already reported stays an assignee (their reports keep their author)."""
@@ -161,9 +171,11 @@ def task_edit(
     removed_reporters = (old_ids - new_ids) & reporters
     if removed_reporters:
         raise ChiboError(_("Không bỏ được đảng viên đã báo cáo về nhiệm vụ này."), field="assignees")
+    _check_petition(cell, petition)
     before = _snapshot(task, old_ids)
     assert due_on is not None
     task.title, task.expected_result, task.due_on, task.area_matter = title, expected_result, due_on, _text(area_matter, max_length=300)
+    task.petition = petition
     task.save()
     TaskAssignee.objects.filter(task=task, member_id__in=old_ids - new_ids).delete()
     TaskAssignee.objects.bulk_create([TaskAssignee(task=task, member=m) for m in members if m.pk not in old_ids])
@@ -266,6 +278,7 @@ def task_close(
     task.status, task.finished_on, task.closing_note = status, finished_on, note
     task.closed_at, task.closed_by, task.closed_at_meeting = timezone.now(), (actor if getattr(actor, "pk", None) else None), meeting
     task.save()
+    status_changed.send(sender=Task, task=task, actor=actor)
     audit.record(
         actor=actor, verb="task.close", obj=task,
         summary=_("Kết thúc nhiệm vụ “%(title)s”: %(status)s") % {"title": task.title, "status": task.get_status_display()},
@@ -286,6 +299,7 @@ def task_reopen(*, actor: Any, task: Task, reason: str) -> Task:
     task.status, task.finished_on, task.closing_note = TaskStatus.OPEN, None, ""
     task.closed_at, task.closed_by, task.closed_at_meeting = None, None, None
     task.save()
+    status_changed.send(sender=Task, task=task, actor=actor)
     audit.record(
         actor=actor, verb="task.reopen", obj=task,
         summary=_("Mở lại nhiệm vụ “%(title)s”. Lý do: %(reason)s") % {"title": task.title, "reason": reason},

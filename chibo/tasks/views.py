@@ -63,7 +63,7 @@ def create(request: HttpRequest, org_id: int) -> HttpResponse:
             data = form.cleaned_data
             task = run_service(form, lambda: services.task_create(
                 actor=request.user, cell=version.org, title=data["title"], expected_result=data["expected_result"], due_on=data["due_on"],
-                assignees=data["assignees"], resolution_item=data["resolution_item"], area_matter=data["area_matter"],
+                assignees=data["assignees"], resolution_item=data["resolution_item"], area_matter=data["area_matter"], petition=data["petition"],
             ))
             if task is not None:
                 messages.success(request, _("Đã giao nhiệm vụ."))
@@ -85,6 +85,7 @@ def _detail_context(request: HttpRequest, task: Task, **extra: Any) -> dict[str,
         "can_report": is_assignee and task.is_open,
         "can_manage": policy.can(Action.EDIT_MEMBER, org_id=task.cell_id),
         "overdue": task.overdue_on(today()),
+        "origin": sel.origin(task),
         "report_form": f.ReportForm(),
         "reopen_form": f.ReopenForm(),
         **extra,
@@ -109,7 +110,7 @@ def edit(request: HttpRequest, task_id: int) -> HttpResponse:
             data = form.cleaned_data
             done = run_service(form, lambda: services.task_edit(
                 actor=request.user, task=task, title=data["title"], expected_result=data["expected_result"], due_on=data["due_on"],
-                assignees=data["assignees"], area_matter=data["area_matter"],
+                assignees=data["assignees"], area_matter=data["area_matter"], petition=data["petition"],
             ))
             if done is not None:
                 messages.success(request, _("Đã lưu nhiệm vụ."))

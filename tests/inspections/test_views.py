@@ -96,6 +96,12 @@ def test_record_and_follow_up_pages(world, client_for, frozen):
     response = client.post(follow, {"text": "Bổ sung biên bản", "responsible": world.member.pk, "due_on": "30/06/2026"})
     assert response.status_code == 302
     f = FollowUp.objects.get()
+    assert f.task is not None  # the member's task tracks it: closed on the task page, not here
+    response = client.post(reverse("inspections:follow_up_close", args=[f.pk]), {"status": "done"})
+    f.refresh_from_db()
+    assert f.status == "open"  # refused: the message says to close it on the task page
+    response = client.post(follow, {"text": "Rà soát danh sách", "responsible": "", "due_on": "30/06/2026"})
+    f = FollowUp.objects.get(task__isnull=True)
     response = client.post(reverse("inspections:follow_up_close", args=[f.pk]), {"status": "done"})
     f.refresh_from_db()
     assert f.status == "done"
