@@ -366,6 +366,8 @@ class FollowUps:
         roll = rng.random()
         if fate is None:
             fate = "done" if roll < 0.6 else "done_late" if roll < 0.77 else "not_done" if roll < 0.85 else "open"
+            if fate == "open" and any(m[2] > due + dt.timedelta(days=35) for m in later):
+                fate = "not_done"  # kept open past its due date for a while, then closed as not done
         finished: dt.date | None = None
         if fate == "done":
             finished = day + dt.timedelta(days=rng.randint(3, max(3, (due - day).days)))
