@@ -246,7 +246,6 @@ class FollowUps:
         self.out = Tables()
         self.tree = Tree()
         self.ids = {m: int(m.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1 for m in (Task, Petition, Briefing, InspectionPlan, InspectionItem)}
-        self.counts: dict[str, int] = defaultdict(int)
         mf = {name: i for i, name in enumerate(MEETING_FIELDS[Meeting])}
         # Held meetings by cell (org id), oldest first: (id, kind, day, starts_at, closed_at).
         self.held: dict[int, list[tuple[int, str, dt.date, dt.datetime, dt.datetime]]] = defaultdict(list)
@@ -311,9 +310,6 @@ class FollowUps:
 
     def secretary_of(self, cell_id: int, day: dt.date) -> int | None:
         return next((m for m, a, b in self.secretaries.get(cell_id, ()) if a <= day < b), None)
-
-    def in_cell(self, member_id: int, cell_id: int, day: dt.date) -> bool:
-        return any(o == cell_id and a <= day < b for o, a, b in self.memberships.get(member_id, ()))
 
     def run(self) -> Tables:
         self.tasks()
@@ -395,7 +391,6 @@ class FollowUps:
                     at = self.at(when, rng.randint(7, 21), rng.randint(0, 59))
                     self.add(TaskReport, (pk, rng.choice(people), rng.choice(TASK_REPORTS), "", "", "", 0, "", at))
                     reported_at.append(when)
-                    self.counts["reports"] += 1
             previous = m[2]
         for m in checks:
             since = [d for d in reported_at if d < m[2]]
@@ -656,7 +651,6 @@ class FollowUps:
                         event("closed", state["read_out_at"] + dt.timedelta(minutes=5), "closed", actor=cell_actor)
         jobs_until(today)
         s = state
-        self.counts[f"petitions_{s['status']}"] += 1
         self.add(Petition, (
             pk, cell_id, via, meeting[0] if meeting is not None else None, raised_by, raised_by_name, cell_actor, raised, category,
             title, text, resident[0] if resident else "", resident[1] if resident else "",
