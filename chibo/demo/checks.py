@@ -171,6 +171,11 @@ def check_database(*, today: dt.date) -> list[str]:
     for text in stored_count_mismatches():
         problem("meeting", text)
 
+    # The follow-up loops (issue 8) ---------------------------------------------------------------
+    member_cells = {m: [(a, b, o) for a, b, o in spans] for m, spans in memberships.items()}
+    for kind, text in followup_problems(today=today, versions=versions, memberships=member_cells):
+        problem(kind, text)
+
     # Audit ---------------------------------------------------------------------------------
     if AuditEvent.objects.filter(verb="demo.load").count() != 1:
         problem("audit", "expected one demo.load event")
@@ -201,4 +206,180 @@ def stored_count_mismatches(*, meeting_ids: list[int] | None = None) -> list[str
             out.append(f"meeting {pk}: stored {tuple(stored)}, rows {counted.get(pk, (0, 0, 0, 0))}")
             if len(out) >= LIMIT:
                 break
+    return out
+
+
+def _ancestors(versions: dict[int, list[OrgVersion]], org_id: int, day: dt.date) -> list[int]:
+    v = next((x for x in versions.get(org_id, []) if x.valid_from <= day < x.valid_to), None)
+    if v is None:
+        return []
+    return [i for i in reversed([int(x) for x in v.path.strip("/").split("/") if x]) if i != org_id]
+
+
+def followup_problems(
+    *, today: dt.date, versions: dict[int, list[OrgVersion]], memberships: dict[int, list[tuple[dt.date, dt.date, int]]],
+) -> list[tuple[str, str]]:
+    """Tasks, petitions, briefings and inspections checked against the meetings, the tree and the members."""
+    from django.utils import timezone
+
+    from chibo.briefings import selectors as briefing_sel
+    from chibo.briefings import selectors_stats as briefing_stats
+    from chibo.briefings.models import Briefing, BriefingAttendance, BriefingStatus
+    from chibo.inspections import selectors_stats as inspection_stats
+    from chibo.inspections.models import FollowUp, InspectionItem, ItemStatus
+    from chibo.meetings.models import Meeting, Resolution
+    from chibo.petitions import selectors_stats as petition_stats
+    from chibo.petitions.models import HELD, EventKind, Petition, PetitionEvent, Status
+    from chibo.petitions.services import deadline_from
+    from chibo.tasks import selectors_stats as task_stats
+    from chibo.tasks.models import Task, TaskAssignee, TaskCheck, TaskReport, TaskStatus
+
+    out: list[tuple[str, str]] = []
+    local = timezone.localdate
+
+    def in_cell(member_id: int, cell_id: int, day: dt.date) -> bool:
+        return any(o == cell_id and a <= day < b for a, b, o in memberships.get(member_id, []))
+
+    meetings = {pk: (org, local(starts)) for pk, org, starts in Meeting.objects.values_list("pk", "org_id", "starts_at").iterator(chunk_size=20000)}
+    adopted = {pk: m for pk, m in Resolution.objects.filter(adopted=True).values_list("pk", "meeting_id")}
+
+    # Tasks: items of the cell's adopted resolutions, assignees in the cell on the day, checks at its later meetings.
+    tasks = {}
+    item_meeting = {}
+    from chibo.meetings.models import ResolutionItem
+
+    for pk, res in ResolutionItem.objects.filter(tasks__isnull=False).values_list("pk", "resolution_id").distinct():
+        item_meeting[pk] = adopted.get(res)
+    for t in Task.objects.values("pk", "cell_id", "resolution_item_id", "created_at", "due_on", "status", "finished_on", "closed_at", "closed_at_meeting_id").iterator(chunk_size=20000):
+        created = local(t["created_at"])
+        tasks[t["pk"]] = (t, created)
+        label = f"task #{t['pk']}"
+        if t["resolution_item_id"] is not None:
+            meeting = item_meeting.get(t["resolution_item_id"])
+            if meeting is None or meetings[meeting][0] != t["cell_id"] or meetings[meeting][1] > created:
+                out.append(("task", f"{label}: not from an adopted resolution of its cell before it"))
+        if t["due_on"] < created:
+            out.append(("task", f"{label}: due before it was given"))
+        status, finished = t["status"], t["finished_on"]
+        if status == TaskStatus.DONE and not (finished and created <= finished <= t["due_on"]):
+            out.append(("task", f"{label}: done on {finished}, due {t['due_on']}"))
+        if status == TaskStatus.DONE_LATE and not (finished and t["due_on"] < finished <= today):
+            out.append(("task", f"{label}: done late on {finished}, due {t['due_on']}"))
+        if status != TaskStatus.OPEN:
+            closing = t["closed_at_meeting_id"]
+            if closing is None or meetings[closing][0] != t["cell_id"] or meetings[closing][1] < created:
+                out.append(("task", f"{label}: closed at a meeting that is not a later one of its cell"))
+    assignees: dict[int, set[int]] = defaultdict(set)
+    for task_id, member_id in TaskAssignee.objects.values_list("task_id", "member_id").iterator(chunk_size=20000):
+        assignees[task_id].add(member_id)
+        t, created = tasks[task_id]
+        if not in_cell(member_id, t["cell_id"], created):
+            out.append(("task", f"task #{task_id}: assignee #{member_id} not in the cell on {created}"))
+    for task_id, meeting_id in TaskCheck.objects.values_list("task_id", "meeting_id").iterator(chunk_size=20000):
+        t, created = tasks[task_id]
+        org, day = meetings[meeting_id]
+        closing = t["closed_at_meeting_id"]
+        if org != t["cell_id"] or day < created or (closing is not None and day > meetings[closing][1]):
+            out.append(("task", f"task #{task_id}: checked at meeting {meeting_id} outside its life"))
+    for task_id, member_id, at in TaskReport.objects.values_list("task_id", "member_id", "created_at").iterator(chunk_size=20000):
+        t, _created = tasks[task_id]
+        if member_id not in assignees[task_id] or at < t["created_at"] or (t["closed_at"] is not None and at > t["closed_at"]):
+            out.append(("task", f"task #{task_id}: report by #{member_id} at {at} not by an assignee while open"))
+
+    # Petitions: the status is the timeline's; holders are above the cell on the day; deadlines in working days.
+    events: dict[int, list[Any]] = defaultdict(list)
+    for e in PetitionEvent.objects.order_by("petition_id", "at", "pk").values(
+        "petition_id", "kind", "on", "from_status", "to_status", "from_holder_id", "to_holder_id", "to_external", "deadline", "meeting_id"
+    ).iterator(chunk_size=20000):
+        events[e["petition_id"]].append(e)
+    for p in Petition.objects.values(
+        "pk", "org_id", "meeting_id", "raised_on", "status", "holder_id", "holder_external", "deadline", "escalation_count", "stalled_on",
+        "answered_on", "read_out_meeting_id",
+    ).iterator(chunk_size=20000):
+        label = f"petition #{p['pk']}"
+        es = events.get(p["pk"], [])
+        if not es or es[0]["kind"] != EventKind.RAISED:
+            out.append(("petition", f"{label}: timeline does not start with its raising"))
+            continue
+        if p["meeting_id"] is not None and meetings[p["meeting_id"]][0] != p["org_id"]:
+            out.append(("petition", f"{label}: raised at a meeting of another cell"))
+        for prev, nxt in zip(es, es[1:], strict=False):
+            if nxt["from_status"] != prev["to_status"] or nxt["from_holder_id"] != prev["to_holder_id"]:
+                out.append(("petition", f"{label}: {nxt['kind']} does not follow {prev['kind']}"))
+        last = es[-1]
+        if (last["to_status"], last["to_holder_id"], last["to_external"], last["deadline"]) != (p["status"], p["holder_id"], p["holder_external"], p["deadline"]):
+            out.append(("petition", f"{label}: status {p['status']} is not its timeline's"))
+        if sum(1 for e in es if e["kind"] == EventKind.ESCALATED) != p["escalation_count"]:
+            out.append(("petition", f"{label}: escalation count"))
+        for e in es:
+            if e["kind"] in (EventKind.SENT, EventKind.FORWARDED, EventKind.ESCALATED, EventKind.REOPENED):
+                if e["deadline"] != deadline_from(e["on"]):
+                    out.append(("petition", f"{label}: {e['kind']} on {e['on']}: deadline {e['deadline']}"))
+                if e["to_holder_id"] is not None and e["to_holder_id"] not in _ancestors(versions, p["org_id"], e["on"]):
+                    out.append(("petition", f"{label}: {e['kind']} to an organisation not above the cell"))
+            if e["kind"] in (EventKind.FORWARDED, EventKind.ESCALATED) and e["to_holder_id"] not in _ancestors(versions, e["from_holder_id"], e["on"]):
+                out.append(("petition", f"{label}: {e['kind']} not upward"))
+        if p["status"] in HELD and p["holder_id"] is not None:
+            if p["holder_id"] not in _ancestors(versions, p["org_id"], today):
+                out.append(("petition", f"{label}: held by an organisation not above the cell today"))
+            root = not _ancestors(versions, p["holder_id"], today)
+            # The daily escalation ran every day up to yesterday: overdue below the root only since yesterday.
+            if p["deadline"] is not None and p["deadline"] < today - dt.timedelta(days=1) and not (root and p["stalled_on"] is not None):
+                out.append(("petition", f"{label}: overdue since {p['deadline']} and not escalated"))
+        answered = [e for e in es if e["kind"] == EventKind.ANSWERED]
+        if p["status"] in (Status.ANSWERED, Status.CLOSED) and (not answered or answered[-1]["on"] != p["answered_on"]):
+            out.append(("petition", f"{label}: answered on {p['answered_on']} is not its timeline's"))
+        if p["read_out_meeting_id"] is not None:
+            org, day = meetings[p["read_out_meeting_id"]]
+            if org != p["org_id"] or p["answered_on"] is None or day < p["answered_on"]:
+                out.append(("petition", f"{label}: read out at a meeting that is not a later one of its cell"))
+        if p["status"] == Status.CLOSED and not any(e["kind"] == EventKind.READ_OUT for e in es):
+            out.append(("petition", f"{label}: closed without being read out"))
+
+    # Briefings: the invitees of the day; held ones before today, with someone present.
+    marked: dict[int, list[tuple[int, int, str, str]]] = defaultdict(list)
+    for b_id, m_id, cell, role, status in BriefingAttendance.objects.values_list("briefing_id", "member_id", "cell_id", "role", "status").iterator(chunk_size=20000):
+        marked[b_id].append((m_id, cell, role, status))
+    for b in Briefing.objects.all():
+        day = briefing_sel.briefing_day(b)
+        rows = marked.get(b.pk, [])
+        if b.status == BriefingStatus.HELD and (day >= today or not any(r[3] == "present" for r in rows)):
+            out.append(("briefing", f"briefing #{b.pk}: held on {day} with {len(rows)} rows"))
+        if b.status == BriefingStatus.PLANNED and any(r[3] for r in rows):
+            out.append(("briefing", f"briefing #{b.pk}: planned but marked"))
+        wanted = {(i.member_id, i.cell_id, i.role) for i in briefing_sel.invitees(committee_id=b.committee_id, on=day)}
+        if {r[:3] for r in rows} != wanted:
+            out.append(("briefing", f"briefing #{b.pk} on {day}: the list is not the invitees of the day"))
+
+    # Inspections: done between the planned start and today; follow-ups of done items.
+    out.extend(
+        ("inspection", f"item #{pk}: done on {done_on}")
+        for pk, start, done_on in InspectionItem.objects.filter(status=ItemStatus.DONE).values_list("pk", "month_from", "done_on")
+        if done_on is None or not start <= done_on <= today
+    )
+    if FollowUp.objects.exclude(item__status=ItemStatus.DONE).exists():
+        out.append(("inspection", "a follow-up of an item not done"))
+
+    # chibo stats --json: the figures are the rows'.
+    top = next((v for vs in versions.values() for v in vs if v.parent_id is None and v.valid_from <= today < v.valid_to), None)
+    if top is not None:
+        year = today.year
+        f = task_stats.json_figures(path=top.path, year=year, on=today)
+        rows_t = [t for t, c in tasks.values() if c.year == year]
+        if sum(f[k] for k in ("open", "done", "done_late", "not_done")) != len(rows_t) or f["overdue"] != sum(
+            1 for t in rows_t if t["status"] == TaskStatus.OPEN and t["due_on"] < today
+        ):
+            out.append(("stats", f"tasks {f} vs {len(rows_t)} rows"))
+        f = petition_stats.json_figures(path=top.path, year=year, on=today)
+        ps = Petition.objects.filter(raised_on__year=year)
+        if f["open"] + f["answered"] + ps.filter(status=Status.OUT_OF_SCOPE).count() != ps.count() or f["escalated"] != ps.filter(escalation_count__gt=0).count():
+            out.append(("stats", f"petitions {f} vs {ps.count()} rows"))
+        f = briefing_stats.json_figures(path=top.path, year=year, on=today)
+        bs = Briefing.objects.filter(year=year).exclude(status=BriefingStatus.CANCELLED)
+        if (f["planned"], f["held"]) != (bs.count(), bs.filter(status=BriefingStatus.HELD).count()):
+            out.append(("stats", f"briefings {f} vs {bs.count()} rows"))
+        f = inspection_stats.json_figures(path=top.path, year=year, on=today)
+        items = InspectionItem.objects.filter(plan__year=year).exclude(status=ItemStatus.CANCELLED)
+        if (f["planned"], f["done"]) != (items.count(), items.filter(status=ItemStatus.DONE).count()):
+            out.append(("stats", f"inspections {f} vs {items.count()} rows"))
     return out

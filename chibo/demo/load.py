@@ -20,7 +20,8 @@ from chibo.accounts.models import User
 from chibo.core import audit
 from chibo.core.models import OPEN
 from chibo.core.text import fold
-from chibo.demo.meetings import load_meetings
+from chibo.demo.followups import load_followups
+from chibo.demo.meetings import Tables, load_meetings
 from chibo.demo.personas import DEMO_PASSWORD, PERSONAS
 from chibo.demo.plan import Change, Dissolve, Merge, Move, OrgSpec, Plan
 from chibo.members.models import CommunityPosition, Member, Membership, Position, StatusPeriod
@@ -55,8 +56,12 @@ def load(plan: Plan, *, tree_by_services: bool, log: Callable[[str], None] = lam
         timings["members"] = time.perf_counter() - started - timings["tree"]
         _personas(plan, orgs, members)
         started_meetings = time.perf_counter()
-        meeting_rows = load_meetings(plan, orgs=orgs, members=members, log=log)
+        kept: list[Tables] = []
+        meeting_rows = load_meetings(plan, orgs=orgs, members=members, log=log, keep=kept)
         timings["meetings"] = time.perf_counter() - started_meetings
+        started_followups = time.perf_counter()
+        followup_rows = load_followups(plan, meetings=kept[0], orgs=orgs, members=members, log=log)
+        timings["followups"] = time.perf_counter() - started_followups
         root = orgs[0]
         figures = {
             "scale": plan.scale,
@@ -66,6 +71,11 @@ def load(plan: Plan, *, tree_by_services: bool, log: Callable[[str], None] = lam
             "members": len(members),
             "meetings": meeting_rows.get("meetings.Meeting", 0),
             "attendance": meeting_rows.get("meetings.Attendance", 0),
+            "tasks": followup_rows.get("membertasks.Task", 0),
+            "task_reports": followup_rows.get("membertasks.TaskReport", 0),
+            "petitions": followup_rows.get("petitions.Petition", 0),
+            "briefings": followup_rows.get("briefings.Briefing", 0),
+            "inspection_items": followup_rows.get("inspections.InspectionItem", 0),
         }
         audit.record(
             actor=None,

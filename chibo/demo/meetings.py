@@ -219,7 +219,7 @@ FIELDS: dict[Any, tuple[str, ...]] = {
         "id", "meeting_id", "term_id", "number", "title", "preamble", "adopted", "votes_agree", "votes_disagree",
         "votes_abstain", "vote_base",
     ),
-    ResolutionItem: ("resolution_id", "position", "text"),
+    ResolutionItem: ("id", "resolution_id", "position", "text"),
     Vote: ("resolution_id", "member_id", "choice"),
     QualityAssessment: ("meeting_id", "attendance_rate", "attendance_ok", "no_unexcused", "no_repeat_excused", "secretary_rating", "secretary_note"),
     UpperAssignment: ("cell_id", "month", "attendee_id", "assigned_by_id", "attended", "observations", "issues_raised", "recorded_at"),
@@ -261,7 +261,7 @@ class Generator:
         self.light = light
         self.tz = timezone.get_default_timezone()
         self.out = Tables()
-        self.ids = {model: _next_id(model) for model in (User, CellTerm, Meeting, AgendaItem, Resolution)}
+        self.ids = {model: _next_id(model) for model in (User, CellTerm, Meeting, AgendaItem, Resolution, ResolutionItem)}
         self.today = plan.today
         self.now = timezone.now()
         # Memberships and positions by cell key: (person index, from, to) and (person index, kind, from, to).
@@ -516,7 +516,7 @@ class Generator:
             ))
             pool = RESOLUTION_ITEMS["residential" if spec.sector == "residential" else "other"]
             for n, text in enumerate(rng.sample(pool, rng.randint(3, min(5, len(pool)))), start=1):
-                self.add(ResolutionItem, (res_pk, n, text))
+                self.add(ResolutionItem, (self._id(ResolutionItem), res_pk, n, text))
         # Quality: excused streaks within the calendar year, as selectors_record.excused_streaks counts them.
         streaks: dict[int, int] = {}
         for r in rows:
@@ -576,8 +576,11 @@ def _add_attendance_counts(tables: Tables) -> None:
     tables.rows[Meeting] = [(*row, *counts.get(row[0], (0, 0, 0, 0))) for row in tables.rows.get(Meeting, [])]
 
 
-def load_meetings(plan: Plan, *, orgs: dict[int, Organisation], members: list[Member], log: Callable[[str], None] = lambda _m: None) -> dict[str, int]:
-    """Generate and write the demo meetings of a loaded plan; returns row counts by table."""
+def load_meetings(
+    plan: Plan, *, orgs: dict[int, Organisation], members: list[Member], log: Callable[[str], None] = lambda _m: None, keep: list[Tables] | None = None,
+) -> dict[str, int]:
+    """Generate and write the demo meetings of a loaded plan; returns row counts by table. The generated
+    rows are appended to ``keep`` when given (the follow-up loops build on them: chibo.demo.followups)."""
     started = time.perf_counter()
     users = dict(User.objects.filter(username__in=["canboxa", "bithu", "dangvien"]).values_list("username", "id"))
     generator = Generator(
@@ -594,6 +597,8 @@ def load_meetings(plan: Plan, *, orgs: dict[int, Organisation], members: list[Me
         if model in (Meeting, Attendance, AgendaItem, Vote):
             log(f"    {model._meta.verbose_name_plural}: {counts[model._meta.label]} ({time.perf_counter() - t0:.1f} s)")
     reset_sequences(ORDER)
+    if keep is not None:
+        keep.append(tables)
     log(f"  cuộc họp: ghi xong ({time.perf_counter() - started:.1f} s)")
     return counts
 
