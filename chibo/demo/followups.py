@@ -756,7 +756,8 @@ class FollowUps:
             old = day < self.today - dt.timedelta(days=120)
             for text, kind in rng.sample(BRIEFING_ISSUES, rng.randint(1, 2)):
                 member_id, cell = rng.choice(present)
-                status = ("closed" if kind == "task" else "converted") if old else "open"
+                # old issues were dealt with at the briefing itself (a "converted" one needs its task or petition link)
+                status = "closed" if old else "open"
                 self.add(BriefingIssue, (pk, text, self._member_full_name(member_id), cell, member_id, kind, status, starts + dt.timedelta(hours=2)))
 
     def _member_full_name(self, member_id: int) -> str:
