@@ -16,4 +16,10 @@ fi
 # CHIBO_TEST_CLOCK (ISO 8601 with offset) runs the suite as if it were that moment (tests/conftest.py).
 echo "== pytest (${CHIBO_DATABASE_URL:+PostgreSQL}${CHIBO_DATABASE_URL:-SQLite}${CHIBO_TEST_CLOCK:+, clock $CHIBO_TEST_CLOCK})"
 export DJANGO_ALLOW_ASYNC_UNSAFE=true
-exec .venv/bin/python -m pytest -q "$@"
+# One test process per CPU (pytest-xdist; each file stays in one process, each process has its own test
+# database). CHIBO_TEST_WORKERS=0 runs everything in this process.
+WORKERS="${CHIBO_TEST_WORKERS:-auto}"
+if [ "$WORKERS" = "0" ]; then
+  exec .venv/bin/python -m pytest -q "$@"
+fi
+exec .venv/bin/python -m pytest -q -n "$WORKERS" --dist loadfile "$@"
