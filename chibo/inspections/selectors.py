@@ -4,10 +4,10 @@ child organisation, and what concerns one cell. Scoped by the callers (views use
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Substr
 
 from chibo.core.text import sort_key
 from chibo.inspections.models import (
@@ -76,23 +76,39 @@ class SubtreeRates:
 
 def subtree_rates(*, version: OrgVersion, year: int, on: dt.date, today: dt.date) -> SubtreeRates:
     """The completion of every plan of ``year`` made by an organisation in the subtree (tree of ``on``),
-    in total, for the node's own plan, and by child (3 queries whatever the size of the tree)."""
-    nodes = list(versions_on(on).filter(path__startswith=version.path))
-    paths = {v.org_id: v.path for v in nodes}
-    depth = len(version.path) // SEGMENT  # segments in the node's path ("/" + 9 characters each)
-    children = sorted((v for v in nodes if v.parent_id == version.org_id), key=lambda v: sort_key(v.name))
-    by_child: dict[int, Rate] = defaultdict(Rate)
-    out = SubtreeRates(total=Rate(), own=Rate())
+    in total, for the node's own plan, and by child (2 queries whatever the size of the tree): the items
+    are counted in SQL, grouped by the plan organisation's path cut to the child's width."""
+    width = len(version.path) + SEGMENT  # the path of a child: the node's path and one segment
+    children = sorted(versions_on(on).filter(parent_id=version.org_id), key=lambda v: sort_key(v.name))
     this_month = first_of_month(today)
-    rows = InspectionItem.objects.filter(plan__year=year, plan__org_id__in=[v.org_id for v in nodes]).values_list("plan__org_id", "status", "month_to")
-    for org_id, status, month_to in rows:
-        out.total.add(status, month_to, this_month=this_month)
-        if org_id == version.org_id:
-            out.own.add(status, month_to, this_month=this_month)
-            continue
-        segments = paths[org_id].strip("/").split("/")
-        if len(segments) > depth:
-            by_child[int(segments[depth])].add(status, month_to, this_month=this_month)
+    live = ~Q(status=ItemStatus.CANCELLED)
+    done = live & Q(status=ItemStatus.DONE)
+    due = Q(month_to__lt=this_month)
+    groups = (
+        InspectionItem.objects.filter(
+            plan__year=year,
+            plan__org__versions__valid_from__lte=on,
+            plan__org__versions__valid_to__gt=on,
+            plan__org__versions__path__startswith=version.path,
+        )
+        .annotate(branch=Substr("plan__org__versions__path", 1, width))
+        .values("branch")
+        .annotate(
+            total=Count("pk", filter=live),
+            done=Count("pk", filter=done),
+            due=Count("pk", filter=live & due),
+            due_done=Count("pk", filter=done & due),
+        )
+        .order_by()
+    )
+    by_child: dict[int, Rate] = {}
+    out = SubtreeRates(total=Rate(), own=Rate())
+    for row in groups:
+        branch = row["branch"]
+        own = branch == version.path  # the node's own plan; otherwise the branch is a child's path
+        for rate in (out.total, out.own if own else by_child.setdefault(int(branch[-SEGMENT:-1]), Rate())):
+            for name in ("total", "done", "due", "due_done"):
+                setattr(rate, name, getattr(rate, name) + row[name])
     out.children = [RateRow(v, by_child.get(v.org_id, Rate())) for v in children]
     return out
 
