@@ -44,7 +44,7 @@ from chibo.core.access import Action, Policy
 from chibo.core.dates import zone
 from chibo.core.workdays import is_working_day
 from chibo.inspections.models import InspectionItem, ItemStatus
-from chibo.meetings.selectors_stats import percent
+from chibo.meetings.selectors_stats import percent, submit_beside
 from chibo.orgs.models import CELL_KINDS, SEGMENT, OrgKind, OrgVersion
 from chibo.petitions.models import (
     HELD,
@@ -271,24 +271,22 @@ def _empty_series() -> Series:
     )  # fmt: skip
 
 
-def branch_figures(
-    *, path: str, year: int, on: dt.date, charts: Series | None = None
-) -> tuple[dict[str, Figures], dict[str, Level]]:
-    """Figures for each child branch of the node at ``path`` (key: the child's path; the node
-    itself: ``path``), and the node's petitions by level of holder. Eight queries. Given
-    ``charts`` (an empty ``Series``), fills it from the same rows (each query also groups by the
-    month or quarter), so the page's charts cost no query of their own."""
-    width = len(path) + SEGMENT
-    s = charts if charts is not None else _empty_series()
+def _branched(qs: QuerySet[Any], relation: str, *, path: str, on: dt.date) -> QuerySet[Any]:
+    return (
+        qs.annotate(ver=_ver(relation, on))
+        .filter(ver__path__startswith=path)
+        .annotate(branch=Substr("ver__path", 1, len(path) + SEGMENT))
+    )
+
+
+def _org_loops(*, path: str, year: int, on: dt.date) -> tuple[dict[str, Figures], Series]:
+    """The tasks, briefings and inspections part of ``branch_figures``: three queries."""
     out: dict[str, Figures] = defaultdict(Figures)
+    s = _empty_series()
     start, end = _year_range(year)
 
     def branched(qs: QuerySet[Any], relation: str) -> QuerySet[Any]:
-        return (
-            qs.annotate(ver=_ver(relation, on))
-            .filter(ver__path__startswith=path)
-            .annotate(branch=Substr("ver__path", 1, width))
-        )
+        return _branched(qs, relation, path=path, on=on)
 
     tasks = (
         branched(Task.objects.filter(created_at__gte=start, created_at__lt=end), "cell__versions")
@@ -302,6 +300,55 @@ def branch_figures(
         if row["status"] == TaskStatus.OPEN:
             fig.tasks_overdue += row["overdue"]
         s.tasks[row["m"] - 1][row["status"]] += row["n"]
+
+    briefings = (
+        branched(
+            Briefing.objects.filter(year=year).exclude(status=BriefingStatus.CANCELLED),
+            "committee__versions",
+        )
+        .annotate(q=ExtractQuarter("starts_at", tzinfo=zone()))
+        .values("branch", "q")
+        .annotate(planned=Count("id"), held=Count("id", filter=Q(status=BriefingStatus.HELD)))
+    )
+    for row in _rows(briefings):
+        out[row["branch"]].briefings_planned += row["planned"]
+        out[row["branch"]].briefings_held += row["held"]
+        s.briefings_planned[row["q"] - 1] += row["planned"]
+        s.briefings_held[row["q"] - 1] += row["held"]
+
+    inspections = (
+        branched(
+            InspectionItem.objects.filter(plan__year=year).exclude(status=ItemStatus.CANCELLED),
+            "plan__org__versions",
+        )
+        .annotate(m=ExtractMonth(F("month_to")))
+        .values("branch", "m")
+        .annotate(planned=Count("id"), done=Count("id", filter=Q(status=ItemStatus.DONE)))
+    )
+    for row in _rows(inspections):
+        out[row["branch"]].inspections_planned += row["planned"]
+        out[row["branch"]].inspections_done += row["done"]
+        s.inspections_planned[row["m"] - 1] += row["planned"]
+        s.inspections_done[row["m"] - 1] += row["done"]
+    return out, s
+
+
+def branch_figures(
+    *, path: str, year: int, on: dt.date, charts: Series | None = None
+) -> tuple[dict[str, Figures], dict[str, Level]]:
+    """Figures for each child branch of the node at ``path`` (key: the child's path; the node
+    itself: ``path``), and the node's petitions by level of holder. Eight queries (the three of
+    ``_org_loops`` on a second connection, beside the petitions', on PostgreSQL). Given
+    ``charts`` (an empty ``Series``), fills it from the same rows (each query also groups by the
+    month or quarter), so the page's charts cost no query of their own."""
+    s = charts if charts is not None else _empty_series()
+    out: dict[str, Figures] = defaultdict(Figures)
+    # Tasks, briefings and inspections share no row with the petitions: on PostgreSQL they are
+    # read on the stats worker's connection meanwhile (``meetings.selectors_stats.submit_beside``).
+    beside = submit_beside(_org_loops, path=path, year=year, on=on)
+
+    def branched(qs: QuerySet[Any], relation: str) -> QuerySet[Any]:
+        return _branched(qs, relation, path=path, on=on)
 
     petitions = branched(Petition.objects.filter(raised_on__year=year), "org__versions")
     counts = petitions.annotate(m=ExtractMonth("raised_on")).values("branch", "m").annotate(
@@ -370,35 +417,12 @@ def branch_figures(
     for row in _rows(escalated):
         level(row["hver__kind"]).escalated += row["n"]
 
-    briefings = (
-        branched(
-            Briefing.objects.filter(year=year).exclude(status=BriefingStatus.CANCELLED),
-            "committee__versions",
-        )
-        .annotate(q=ExtractQuarter("starts_at", tzinfo=zone()))
-        .values("branch", "q")
-        .annotate(planned=Count("id"), held=Count("id", filter=Q(status=BriefingStatus.HELD)))
-    )
-    for row in _rows(briefings):
-        out[row["branch"]].briefings_planned += row["planned"]
-        out[row["branch"]].briefings_held += row["held"]
-        s.briefings_planned[row["q"] - 1] += row["planned"]
-        s.briefings_held[row["q"] - 1] += row["held"]
-
-    inspections = (
-        branched(
-            InspectionItem.objects.filter(plan__year=year).exclude(status=ItemStatus.CANCELLED),
-            "plan__org__versions",
-        )
-        .annotate(m=ExtractMonth(F("month_to")))
-        .values("branch", "m")
-        .annotate(planned=Count("id"), done=Count("id", filter=Q(status=ItemStatus.DONE)))
-    )
-    for row in _rows(inspections):
-        out[row["branch"]].inspections_planned += row["planned"]
-        out[row["branch"]].inspections_done += row["done"]
-        s.inspections_planned[row["m"] - 1] += row["planned"]
-        s.inspections_done[row["m"] - 1] += row["done"]
+    org_out, org_s = beside.result() if beside is not None else _org_loops(path=path, year=year, on=on)
+    for branch, fig in org_out.items():
+        out[branch].add(fig)
+    s.tasks = org_s.tasks
+    s.briefings_planned, s.briefings_held = org_s.briefings_planned, org_s.briefings_held
+    s.inspections_planned, s.inspections_done = org_s.inspections_planned, org_s.inspections_done
     order = {k: i for i, k in enumerate([*OrgKind.values, EXTERNAL])}
     return out, dict(sorted(levels.items(), key=lambda kv: order.get(kv[0], 99)))
 
