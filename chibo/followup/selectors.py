@@ -19,10 +19,11 @@ and the node's figures are the sum of its branches':
   **held**: of them, held. **inspections**: plan items of Y's plans of organisations under N,
   cancelled ones left out; **done**: of them, done.
 
-Queries: ``branch_figures`` answers the node and every child branch in 9 queries (tasks; petitions:
+Queries: ``branch_figures`` answers the node and every child branch in 8 queries (tasks; petitions:
 counts, ages, answers, held levels, escalated levels; briefings; inspections) grouping by the child
-branch prefix of the path like ``meetings.selectors_stats``; ``series`` answers the charts in 5.
-Nothing is queried per child or per row.
+branch prefix of the path like ``meetings.selectors_stats``; grouped also by month (quarter for
+briefings), the same rows give the page's charts, so ``node_stats`` reads no table twice
+(``series`` answers the charts alone in 5). Nothing is queried per child or per row.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ from chibo.core.access import Action, Policy
 from chibo.core.dates import zone
 from chibo.core.workdays import is_working_day
 from chibo.inspections.models import InspectionItem, ItemStatus
-from chibo.meetings.selectors_stats import percent
+from chibo.meetings.selectors_stats import percent, submit_beside
 from chibo.orgs.models import CELL_KINDS, SEGMENT, OrgKind, OrgVersion
 from chibo.petitions.models import (
     HELD,
@@ -263,37 +264,95 @@ def inspection_scope(*, path: str, year: int, on: dt.date) -> QuerySet[Inspectio
     ).exclude(status=ItemStatus.CANCELLED)
 
 
-def branch_figures(
-    *, path: str, year: int, on: dt.date
-) -> tuple[dict[str, Figures], dict[str, Level]]:
-    """Figures for each child branch of the node at ``path`` (key: the child's path; the node
-    itself: ``path``), and the node's petitions by level of holder. Nine queries."""
-    width = len(path) + SEGMENT
+def _empty_series() -> Series:
+    return Series(
+        tasks=[dict.fromkeys(TASK_STATUSES, 0) for _ in range(12)], raised=[0] * 12, answered=[0] * 12,
+        briefings_planned=[0] * 4, briefings_held=[0] * 4, inspections_planned=[0] * 12, inspections_done=[0] * 12,
+    )  # fmt: skip
+
+
+def _branched(qs: QuerySet[Any], relation: str, *, path: str, on: dt.date) -> QuerySet[Any]:
+    return (
+        qs.annotate(ver=_ver(relation, on))
+        .filter(ver__path__startswith=path)
+        .annotate(branch=Substr("ver__path", 1, len(path) + SEGMENT))
+    )
+
+
+def _org_loops(*, path: str, year: int, on: dt.date) -> tuple[dict[str, Figures], Series]:
+    """The tasks, briefings and inspections part of ``branch_figures``: three queries."""
     out: dict[str, Figures] = defaultdict(Figures)
+    s = _empty_series()
     start, end = _year_range(year)
 
     def branched(qs: QuerySet[Any], relation: str) -> QuerySet[Any]:
-        return (
-            qs.annotate(ver=_ver(relation, on))
-            .filter(ver__path__startswith=path)
-            .annotate(branch=Substr("ver__path", 1, width))
-        )
+        return _branched(qs, relation, path=path, on=on)
 
     tasks = (
         branched(Task.objects.filter(created_at__gte=start, created_at__lt=end), "cell__versions")
-        .values("branch")
-        .annotate(
-            overdue=Count("id", filter=Q(status=TaskStatus.OPEN, due_on__lt=on)),
-            **{f"s_{s}": Count("id", filter=Q(status=s)) for s in TASK_STATUSES},
-        )
+        .annotate(m=ExtractMonth("created_at", tzinfo=zone()))
+        .values("branch", "m", "status")
+        .annotate(n=Count("id"), overdue=Count("id", filter=Q(due_on__lt=on)))
     )
     for row in _rows(tasks):
         fig = out[row["branch"]]
-        fig.tasks = {s: row[f"s_{s}"] for s in TASK_STATUSES}
-        fig.tasks_overdue = row["overdue"]
+        fig.tasks[row["status"]] = fig.tasks.get(row["status"], 0) + row["n"]
+        if row["status"] == TaskStatus.OPEN:
+            fig.tasks_overdue += row["overdue"]
+        s.tasks[row["m"] - 1][row["status"]] += row["n"]
+
+    briefings = (
+        branched(
+            Briefing.objects.filter(year=year).exclude(status=BriefingStatus.CANCELLED),
+            "committee__versions",
+        )
+        .annotate(q=ExtractQuarter("starts_at", tzinfo=zone()))
+        .values("branch", "q")
+        .annotate(planned=Count("id"), held=Count("id", filter=Q(status=BriefingStatus.HELD)))
+    )
+    for row in _rows(briefings):
+        out[row["branch"]].briefings_planned += row["planned"]
+        out[row["branch"]].briefings_held += row["held"]
+        s.briefings_planned[row["q"] - 1] += row["planned"]
+        s.briefings_held[row["q"] - 1] += row["held"]
+
+    inspections = (
+        branched(
+            InspectionItem.objects.filter(plan__year=year).exclude(status=ItemStatus.CANCELLED),
+            "plan__org__versions",
+        )
+        .annotate(m=ExtractMonth(F("month_to")))
+        .values("branch", "m")
+        .annotate(planned=Count("id"), done=Count("id", filter=Q(status=ItemStatus.DONE)))
+    )
+    for row in _rows(inspections):
+        out[row["branch"]].inspections_planned += row["planned"]
+        out[row["branch"]].inspections_done += row["done"]
+        s.inspections_planned[row["m"] - 1] += row["planned"]
+        s.inspections_done[row["m"] - 1] += row["done"]
+    return out, s
+
+
+def branch_figures(
+    *, path: str, year: int, on: dt.date, charts: Series | None = None
+) -> tuple[dict[str, Figures], dict[str, Level]]:
+    """Figures for each child branch of the node at ``path`` (key: the child's path; the node
+    itself: ``path``), and the node's petitions by level of holder. Eight queries (the three of
+    ``_org_loops`` on a second connection, beside the petitions', on PostgreSQL). Given
+    ``charts`` (an empty ``Series``), fills it from the same rows (each query also groups by the
+    month or quarter), so the page's charts cost no query of their own."""
+    s = charts if charts is not None else _empty_series()
+    out: dict[str, Figures] = defaultdict(Figures)
+    # Tasks, briefings and inspections share no row with the petitions: on PostgreSQL they are
+    # read on the stats worker's connection meanwhile (``meetings.selectors_stats.submit_beside``).
+    beside = submit_beside(_org_loops, path=path, year=year, on=on)
+
+    def branched(qs: QuerySet[Any], relation: str) -> QuerySet[Any]:
+        return _branched(qs, relation, path=path, on=on)
 
     petitions = branched(Petition.objects.filter(raised_on__year=year), "org__versions")
-    counts = petitions.values("branch").annotate(
+    counts = petitions.annotate(m=ExtractMonth("raised_on")).values("branch", "m").annotate(
+        n=Count("id"),
         overdue=Count("id", filter=Q(status__in=HELD, deadline__lt=on)),
         escalated=Count("id", filter=Q(escalation_count__gt=0)),
         **{f"s_{s}": Count("id", filter=Q(status=s)) for s in PETITION_STATUSES},
@@ -301,10 +360,13 @@ def branch_figures(
     )
     for row in _rows(counts):
         fig = out[row["branch"]]
-        fig.petitions = {s: row[f"s_{s}"] for s in PETITION_STATUSES}
-        fig.categories = {c: row[f"c_{c}"] for c in CATEGORIES}
-        fig.petitions_overdue = row["overdue"]
-        fig.petitions_escalated = row["escalated"]
+        for st in PETITION_STATUSES:
+            fig.petitions[st] += row[f"s_{st}"]
+        for c in CATEGORIES:
+            fig.categories[c] += row[f"c_{c}"]
+        fig.petitions_overdue += row["overdue"]
+        fig.petitions_escalated += row["escalated"]
+        s.raised[row["m"] - 1] += row["n"]
     # Ages in working days: one row per branch and day raised (at most 366 a branch), counted here.
     wdays = WorkdayIndex()
 
@@ -333,6 +395,8 @@ def branch_figures(
         lvl = level(row["aver__kind"])
         lvl.answer_days[n_days] += row["n"]
         lvl.answered += row["n"]
+        if row["answered_on"].year == year:
+            s.answered[row["answered_on"].month - 1] += row["n"]
 
     in_scope = petitions.values("id")
     held = (
@@ -353,29 +417,12 @@ def branch_figures(
     for row in _rows(escalated):
         level(row["hver__kind"]).escalated += row["n"]
 
-    briefings = (
-        branched(
-            Briefing.objects.filter(year=year).exclude(status=BriefingStatus.CANCELLED),
-            "committee__versions",
-        )
-        .values("branch")
-        .annotate(planned=Count("id"), held=Count("id", filter=Q(status=BriefingStatus.HELD)))
-    )
-    for row in _rows(briefings):
-        out[row["branch"]].briefings_planned = row["planned"]
-        out[row["branch"]].briefings_held = row["held"]
-
-    inspections = (
-        branched(
-            InspectionItem.objects.filter(plan__year=year).exclude(status=ItemStatus.CANCELLED),
-            "plan__org__versions",
-        )
-        .values("branch")
-        .annotate(planned=Count("id"), done=Count("id", filter=Q(status=ItemStatus.DONE)))
-    )
-    for row in _rows(inspections):
-        out[row["branch"]].inspections_planned = row["planned"]
-        out[row["branch"]].inspections_done = row["done"]
+    org_out, org_s = beside.result() if beside is not None else _org_loops(path=path, year=year, on=on)
+    for branch, fig in org_out.items():
+        out[branch].add(fig)
+    s.tasks = org_s.tasks
+    s.briefings_planned, s.briefings_held = org_s.briefings_planned, org_s.briefings_held
+    s.inspections_planned, s.inspections_done = org_s.inspections_planned, org_s.inspections_done
     order = {k: i for i, k in enumerate([*OrgKind.values, EXTERNAL])}
     return out, dict(sorted(levels.items(), key=lambda kv: order.get(kv[0], 99)))
 
@@ -405,10 +452,7 @@ class Series:
 
 def series(*, path: str, year: int, on: dt.date) -> Series:
     """The charts' figures in five queries, over the same rows as ``branch_figures``."""
-    s = Series(
-        tasks=[dict.fromkeys(TASK_STATUSES, 0) for _ in range(12)], raised=[0] * 12, answered=[0] * 12,
-        briefings_planned=[0] * 4, briefings_held=[0] * 4, inspections_planned=[0] * 12, inspections_done=[0] * 12,
-    )  # fmt: skip
+    s = _empty_series()
     tasks = (
         task_scope(path=path, year=year, on=on)
         .annotate(m=ExtractMonth("created_at", tzinfo=zone()))
@@ -476,7 +520,8 @@ class NodeStats:
 
 
 def node_stats(*, policy: Policy, version: OrgVersion, year: int, on: dt.date) -> NodeStats:
-    """The node's figures, its visible children's, its petitions by level and the charts: 15 queries."""
+    """The node's figures, its visible children's, its petitions by level and the charts (read from
+    the same rows as the figures): 9 queries."""
     is_cell = version.kind in CELL_KINDS
     children = (
         []
@@ -487,12 +532,13 @@ def node_stats(*, policy: Policy, version: OrgVersion, year: int, on: dt.date) -
             .order_by("name")
         )
     )
-    branches, levels = branch_figures(path=version.path, year=year, on=on)
+    charts = _empty_series()
+    branches, levels = branch_figures(path=version.path, year=year, on=on, charts=charts)
     total = Figures()
     for fig in branches.values():
         total.add(fig)
     rows = [Child(version=child, figures=branches.get(child.path, Figures())) for child in children]
     return NodeStats(
         version=version, year=year, on=on, total=total, children=rows, levels=list(levels.values()),
-        series=series(path=version.path, year=year, on=on), is_cell=is_cell,
+        series=charts, is_cell=is_cell,
     )  # fmt: skip

@@ -372,6 +372,26 @@ def node_stats_and_series(
     return stats, future.result()
 
 
+def _in_worker(fn: Any, kwargs: dict[str, Any]) -> Any:
+    close_old_connections()
+    return fn(**kwargs)
+
+
+def submit_beside(fn: Any, **kwargs: Any) -> Any:
+    """``fn(**kwargs)`` started on the stats worker's own connection (a ``Future``), on PostgreSQL
+    outside a transaction with ``CHIBO_STATS_PARALLEL``; else None (the caller runs it itself).
+    For reads that share nothing with what the calling thread reads meanwhile."""
+    global _pool
+    parallel = connection.vendor == "postgresql" and not connection.in_atomic_block and getattr(settings, "CHIBO_STATS_PARALLEL", True)
+    if not parallel:
+        return None
+    with _pool_lock:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="chibo-stats")
+        pool = _pool
+    return pool.submit(_in_worker, fn, kwargs)
+
+
 def _close_worker_connections() -> None:
     connections.close_all()  # runs in the worker thread: its own connections
 
