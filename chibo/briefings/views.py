@@ -38,15 +38,11 @@ from chibo.briefings.models import (
 from chibo.core.access import Action, policy_for, today
 from chibo.core.dates import local
 from chibo.core.forms import ChiboForm, run_service, status_for
+from chibo.core.viewutils import year_param
 from chibo.meetings.documents import PDF
 from chibo.orgs.models import CELL_KINDS
 from chibo.orgs.selectors import versions_on
 from chibo.petitions.models import Category
-
-
-def _year(request: HttpRequest) -> int:
-    raw = request.GET.get("year", "")
-    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else today().year
 
 
 def _can_edit(request: HttpRequest, briefing: Briefing) -> bool:
@@ -66,7 +62,7 @@ def org_briefings(request: HttpRequest, org_id: int) -> HttpResponse:
     """A committee's briefings of the year (planned against held); for a cell, those it is invited to."""
     policy = policy_for(request)
     version = policy.version_or_404(org_id)
-    year = _year(request)
+    year = year_param(request)
     context: dict[str, Any] = {"version": version, "year": year, "years": [year - 1, year + 1]}
     if version.kind in CELL_KINDS:
         context["invited"] = list(sel.cell_briefings(cell_id=org_id, year=year))
@@ -81,7 +77,7 @@ def org_briefings(request: HttpRequest, org_id: int) -> HttpResponse:
 def plan_year(request: HttpRequest, org_id: int) -> HttpResponse:
     policy = policy_for(request)
     version = policy.version_or_404(org_id, action=Action.EDIT_MEMBER)
-    year = _year(request)
+    year = year_param(request)
     if request.method == "POST":
         form = PlanYearForm(request.POST, year=year)
         if form.is_valid():

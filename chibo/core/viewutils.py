@@ -20,3 +20,9 @@ def as_of(request: HttpRequest) -> tuple[dt.date, str]:
         return today(), exc.message
     assert value is not None
     return value, ""
+
+
+def year_param(request: HttpRequest) -> int:
+    """The ``?year=`` of a yearly page (2000–2100), this year in Vietnam otherwise."""
+    raw = request.GET.get("year", "")
+    return int(raw) if raw.isascii() and raw.isdigit() and 2000 <= int(raw) <= 2100 else today().year

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from chibo.core.access import Action, policy_for, today
 from chibo.core.forms import run_service, status_for
+from chibo.core.viewutils import year_param
 from chibo.inspections import selectors as sel
 from chibo.inspections import services
 from chibo.inspections.access import follow_up_or_404, item_or_404, plan_or_404
@@ -30,11 +31,6 @@ from chibo.inspections.models import InspectionItem, InspectionPlan, ItemStatus
 from chibo.orgs.selectors import versions_on
 
 
-def _year(request: HttpRequest) -> int:
-    raw = request.GET.get("year", "")
-    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else today().year
-
-
 def _org_name(org_id: int) -> str:
     version = versions_on(today()).filter(org_id=org_id).first()
     return version.name if version else ""
@@ -46,7 +42,7 @@ def org_page(request: HttpRequest, org_id: int) -> HttpResponse:
     """The completion of the year's plans over the subtree, by child (drill-down), and the node's own plan."""
     policy = policy_for(request)
     version = policy.version_or_404(org_id)
-    year = _year(request)
+    year = year_param(request)
     can_edit = policy.can(Action.EDIT_MEMBER, org_id=org_id)
     context: dict[str, Any] = {
         "version": version, "year": year, "years": [year - 1, year + 1],
@@ -69,7 +65,7 @@ def plan_create(request: HttpRequest, org_id: int) -> HttpResponse:
         plan = run_service(form, lambda: services.plan_create(actor=request.user, org=version.org, year=form.cleaned_data["year"], note=form.cleaned_data["note"]))
         if plan is not None:
             return redirect("inspections:plan", plan.pk)
-    year = _year(request)
+    year = year_param(request)
     context = {"version": version, "year": year, "years": [year - 1, year + 1], "rates": sel.subtree_rates(version=version, year=year, on=today(), today=today()),
                "plan": None, "can_edit": True, "form": form}
     return render(request, "inspections/org.html", context, status=400)
