@@ -386,17 +386,22 @@ def branch_figures(
     answers = (
         petitions.filter(answered_on__isnull=False)
         .annotate(aver=_ver("answered_by_org__versions", on))
-        .values("branch", "aver__kind", "raised_on", "answered_on")
+        .values_list("branch", "aver__kind", "raised_on", "answered_on")
         .annotate(n=Count("id"))
     )
-    for row in _rows(answers):
-        n_days = wdays(row["raised_on"], row["answered_on"])
-        out[row["branch"]].answer_days[n_days] += row["n"]
-        lvl = level(row["aver__kind"])
-        lvl.answer_days[n_days] += row["n"]
-        lvl.answered += row["n"]
-        if row["answered_on"].year == year:
-            s.answered[row["answered_on"].month - 1] += row["n"]
+    # A row per branch, level and pair of dates (about one per answered petition): kept to plain
+    # tuples and dictionary lookups, the working days counted once per pair of dates.
+    spans: dict[tuple[dt.date, dt.date], int] = {}
+    for branch, kind, raised_on, answered_on, n in answers:
+        n_days = spans.get((raised_on, answered_on))
+        if n_days is None:
+            n_days = spans[raised_on, answered_on] = wdays(raised_on, answered_on)
+        out[branch].answer_days[n_days] += n
+        lvl = level(kind)
+        lvl.answer_days[n_days] += n
+        lvl.answered += n
+        if answered_on.year == year:
+            s.answered[answered_on.month - 1] += n
 
     in_scope = petitions.values("id")
     held = (
