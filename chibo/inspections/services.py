@@ -239,3 +239,18 @@ def follow_task(*, task: Task, actor: Any, **kwargs: Any) -> None:
         summary=_("%(t)s: %(s)s (theo nhiệm vụ)") % {"t": found.text, "s": found.get_status_display()},
         before=before, after=audit.snapshot(found, FOLLOW_FIELDS),
     )
+
+
+def follow_task_edit(*, task: Task, actor: Any, **kwargs: Any) -> None:
+    """The tasks' ``edited`` signal: the follow-up tracked by ``task`` keeps the task's due date."""
+    found = FollowUp.objects.select_for_update().filter(task=task).first()
+    if found is None or found.due_on == task.due_on:
+        return
+    before = audit.snapshot(found, FOLLOW_FIELDS)
+    found.due_on = task.due_on
+    found.save(update_fields=["due_on"])
+    audit.record(
+        actor=actor, verb="inspection.follow_up_task", obj=found,
+        summary=_("%(t)s: hạn mới %(due)s (theo nhiệm vụ)") % {"t": found.text, "due": fmt_date(found.due_on)},
+        before=before, after=audit.snapshot(found, FOLLOW_FIELDS),
+    )

@@ -47,7 +47,7 @@ from chibo.tasks.models import (
     TaskReport,
     TaskStatus,
 )
-from chibo.tasks.signals import status_changed
+from chibo.tasks.signals import edited, status_changed
 
 TASK_FIELDS = ["title", "expected_result", "due_on", "status", "resolution_item", "petition", "area_matter", "finished_on", "closing_note", "closed_at", "closed_at_meeting"]
 CHECKABLE_MEETING = (MeetingStatus.OPEN, MeetingStatus.CLOSED)
@@ -180,6 +180,7 @@ def task_edit(
     TaskAssignee.objects.filter(task=task, member_id__in=old_ids - new_ids).delete()
     TaskAssignee.objects.bulk_create([TaskAssignee(task=task, member=m) for m in members if m.pk not in old_ids])
     audit.record(actor=actor, verb="task.edit", obj=task, summary=_("Sửa nhiệm vụ “%(title)s”") % {"title": title}, before=before, after=_snapshot(task, new_ids))
+    edited.send(sender=Task, task=task, actor=actor)
     added = [m for m in members if m.pk not in old_ids]
     if added:
         notify.notify(recipients=_recipients(added), subject=_("Nhiệm vụ mới: %(title)s") % {"title": title}, body=_("Hạn: %(due)s.") % {"due": fmt_date(due_on)}, url=_task_url(task))

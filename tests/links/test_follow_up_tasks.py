@@ -85,3 +85,18 @@ def test_the_task_page_says_where_it_came_from(world, frozen, client):
     assert f'/inspections/items/{item.pk}/' in page.content.decode()
     client.force_login(world.users["staff"])
     assert f'/tasks/{found.task_id}/' in client.get(f"/inspections/items/{item.pk}/").content.decode()
+
+
+def test_a_moved_due_date_moves_the_follow_ups(world, frozen):
+    item = _item(world, org=world.commune, actor=world.users["staff"])
+    found = services.follow_up_add(actor=world.users["staff"], item=item, text="Khắc phục", responsible_id=world.member.pk, due_on=DUE)
+    task = Task.objects.get(pk=found.task_id)
+    later = dt.date(2026, 7, 31)
+    tasks.task_edit(actor=world.users["secretary"], task=task, title=task.title, expected_result=task.expected_result, due_on=later, assignees=[world.member])
+    found.refresh_from_db()
+    assert found.due_on == later
+    event = AuditEvent.objects.get(verb="inspection.follow_up_task", object_id=str(found.pk))
+    assert "31/07/2026" in event.summary
+    # An edit that keeps the date writes nothing more.
+    tasks.task_edit(actor=world.users["secretary"], task=task, title="Khắc phục ngay", expected_result=task.expected_result, due_on=later, assignees=[world.member])
+    assert AuditEvent.objects.filter(verb="inspection.follow_up_task", object_id=str(found.pk)).count() == 1
