@@ -62,8 +62,8 @@ def org_briefings(request: HttpRequest, org_id: int) -> HttpResponse:
     """A committee's briefings of the year (planned against held); for a cell, those it is invited to."""
     policy = policy_for(request)
     version = policy.version_or_404(org_id)
-    year = year_param(request)
-    context: dict[str, Any] = {"version": version, "year": year, "years": [year - 1, year + 1]}
+    year, year_error = year_param(request)
+    context: dict[str, Any] = {"version": version, "year": year, "year_error": year_error, "years": [year - 1, year + 1]}
     if version.kind in CELL_KINDS:
         context["invited"] = list(sel.cell_briefings(cell_id=org_id, year=year))
     else:
@@ -77,7 +77,7 @@ def org_briefings(request: HttpRequest, org_id: int) -> HttpResponse:
 def plan_year(request: HttpRequest, org_id: int) -> HttpResponse:
     policy = policy_for(request)
     version = policy.version_or_404(org_id, action=Action.EDIT_MEMBER)
-    year = year_param(request)
+    year, _bad_year = year_param(request)
     if request.method == "POST":
         form = PlanYearForm(request.POST, year=year)
         if form.is_valid():

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django import forms
+from django.utils.translation import gettext_lazy
 
 from chibo.core.dates import parse_dmy
 from chibo.core.errors import ChiboError
@@ -74,6 +75,29 @@ class ChiboForm(ChiboFormMixin, forms.Form):
 
 class ChiboModelForm(ChiboFormMixin, forms.ModelForm):
     pass
+
+
+class PeriodForm(ChiboForm):
+    """The period of a yearly page, from its query string (``?year=`` and, where the page has one,
+    ``?as_of=dd/mm/yyyy``, the tree date): both optional; a bad value is an error under its field and
+    the page shows this year (and today's tree) instead."""
+
+    year = forms.IntegerField(
+        label=gettext_lazy("Năm"), required=False, min_value=2000, max_value=2100,
+        widget=forms.NumberInput(attrs={"min": 2000, "max": 2100, "inputmode": "numeric"}),
+        error_messages={
+            "invalid": gettext_lazy("Năm không hợp lệ (từ 2000 đến 2100)."),
+            "min_value": gettext_lazy("Năm không hợp lệ (từ 2000 đến 2100)."),
+            "max_value": gettext_lazy("Năm không hợp lệ (từ 2000 đến 2100)."),
+        },
+    )  # fmt: skip
+    as_of = VNDateField(label=gettext_lazy("Theo cây tổ chức ngày (bỏ trống: cuối năm hoặc hôm nay)"), required=False)
+
+    def value(self, name: str) -> Any:
+        """The cleaned value of ``name``, or None when it is missing or bad."""
+        if not self.is_valid() and self.has_error(name):
+            return None
+        return self.cleaned_data.get(name)
 
 
 def model_max_length(model: Any, name: str) -> int:

@@ -22,7 +22,12 @@ def as_of(request: HttpRequest) -> tuple[dt.date, str]:
     return value, ""
 
 
-def year_param(request: HttpRequest) -> int:
-    """The ``?year=`` of a yearly page (2000–2100), this year in Vietnam otherwise."""
-    raw = request.GET.get("year", "")
-    return int(raw) if raw.isascii() and raw.isdigit() and 2000 <= int(raw) <= 2100 else today().year
+def year_param(request: HttpRequest) -> tuple[int, str]:
+    """The ``?year=`` of a yearly page (2000–2100; ``core.forms.PeriodForm``) and the error message
+    of a bad one (the page then shows this year in Vietnam)."""
+    from chibo.core.forms import PeriodForm
+
+    form = PeriodForm(request.GET)
+    year = form.value("year")
+    error = " ".join(str(e) for e in form.errors.get("year", []))
+    return (year if year is not None else today().year), error

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from chibo.core.access import Action, policy_for, today
-from chibo.core.viewutils import as_of as parse_as_of
+from chibo.core.forms import PeriodForm
 from chibo.followup import exports
 from chibo.followup.charts import Part, bar_chart
 from chibo.followup.selectors import AGE_BANDS, NodeStats, node_stats
@@ -36,7 +36,7 @@ class Params:
     year: int
     as_of: dt.date | None  # given by the user; None: the year's end, or today in the current year
     on: dt.date
-    errors: list[str]
+    form: PeriodForm  # errors under their fields; a bad value falls back to this year / today's tree
 
 
 def tree_date(year: int, as_of: dt.date | None) -> dt.date:
@@ -45,22 +45,13 @@ def tree_date(year: int, as_of: dt.date | None) -> dt.date:
 
 
 def _params(request: HttpRequest) -> Params:
-    errors: list[str] = []
-    as_of: dt.date | None = None
-    if request.GET.get("as_of", "").strip():
-        value, error = parse_as_of(request)
-        if error:
-            errors.append(error)
-        else:
-            as_of = value
-    raw = request.GET.get("year", "").strip()
-    year = (as_of or today()).year
-    if raw:
-        if raw.isdigit() and 2000 <= int(raw) <= 2100:
-            year = int(raw)
-        else:
-            errors.append(_("Năm %(value)s không hợp lệ (từ 2000 đến 2100).") % {"value": raw})
-    return Params(year=year, as_of=as_of, on=tree_date(year, as_of), errors=errors)
+    form = PeriodForm(request.GET)
+    as_of = form.value("as_of")
+    year = form.value("year") or (as_of or today()).year
+    if not request.GET.get("year"):  # the box shows the year on screen
+        form = PeriodForm({**request.GET.dict(), "year": str(year)})
+        form.is_valid()
+    return Params(year=year, as_of=as_of, on=tree_date(year, as_of), form=form)
 
 
 def _query(year: int, as_of: dt.date | None) -> str:
@@ -124,7 +115,7 @@ def stats_view(request: HttpRequest, org_id: int) -> HttpResponse:
         "year": params.year,
         "as_of": params.as_of,
         "on": params.on,
-        "errors": params.errors,
+        "form": params.form,
         "crumbs": [(a, a.org_id in visible) for a in chain],
         "query": _query(params.year, params.as_of),
         "prev_query": _query(params.year - 1, params.as_of),

@@ -42,10 +42,10 @@ def org_page(request: HttpRequest, org_id: int) -> HttpResponse:
     """The completion of the year's plans over the subtree, by child (drill-down), and the node's own plan."""
     policy = policy_for(request)
     version = policy.version_or_404(org_id)
-    year = year_param(request)
+    year, year_error = year_param(request)
     can_edit = policy.can(Action.EDIT_MEMBER, org_id=org_id)
     context: dict[str, Any] = {
-        "version": version, "year": year, "years": [year - 1, year + 1],
+        "version": version, "year": year, "year_error": year_error, "years": [year - 1, year + 1],
         "rates": sel.subtree_rates(version=version, year=year, on=today(), today=today()),
         "plan": InspectionPlan.objects.filter(org_id=org_id, year=year).first(),
         "can_edit": can_edit,
@@ -65,8 +65,8 @@ def plan_create(request: HttpRequest, org_id: int) -> HttpResponse:
         plan = run_service(form, lambda: services.plan_create(actor=request.user, org=version.org, year=form.cleaned_data["year"], note=form.cleaned_data["note"]))
         if plan is not None:
             return redirect("inspections:plan", plan.pk)
-    year = year_param(request)
-    context = {"version": version, "year": year, "years": [year - 1, year + 1], "rates": sel.subtree_rates(version=version, year=year, on=today(), today=today()),
+    year, year_error = year_param(request)
+    context = {"version": version, "year": year, "year_error": year_error, "years": [year - 1, year + 1], "rates": sel.subtree_rates(version=version, year=year, on=today(), today=today()),
                "plan": None, "can_edit": True, "form": form}
     return render(request, "inspections/org.html", context, status=400)
 

@@ -140,3 +140,10 @@ def test_cell_member_reads_the_briefing_its_secretary_is_invited_to(world, clien
     listing = client.get(reverse("briefings:org", args=[world.cell.pk]) + "?year=2026").content.decode()
     assert reverse("briefings:detail", args=[briefing.pk]) in listing
     assert client.get(reverse("briefings:org", args=[world.commune.pk])).status_code == 404
+
+
+def test_a_bad_year_is_said_and_this_year_shown(world, client_for, frozen):
+    _plan(world)
+    body = client_for("staff").get(reverse("briefings:org", args=[world.commune.pk]) + "?year=20x6").content.decode()
+    assert 'data-testid="year-error"' in body and "Năm không hợp lệ (từ 2000 đến 2100)." in body
+    assert "Giao ban năm 2026" in body

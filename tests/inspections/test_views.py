@@ -166,3 +166,9 @@ def test_a_cell_plans_its_own_self_inspection(world, client_for, frozen):
     assert client.post(reverse("inspections:plan_create", args=[world.commune.pk]), {"year": "2026"}).status_code == 404
     assert client_for("outsider").get(reverse("inspections:plan", args=[plan.pk])).status_code == 404
     assert client_for("member").get(reverse("inspections:plan", args=[plan.pk])).status_code == 200
+
+
+def test_a_bad_year_is_said_and_this_year_shown(world, client_for, frozen):
+    body = client_for("staff").get(reverse("inspections:org", args=[world.commune.pk]) + "?year=3000").content.decode()
+    assert 'data-testid="year-error"' in body and "Năm không hợp lệ (từ 2000 đến 2100)." in body
+    assert "2026" in body
