@@ -28,6 +28,7 @@ from chibo.members.models import (
     Member,
     Position,
     PositionKind,
+    Status,
     StatusPeriod,
 )
 from chibo.members.services import PROFILE_FIELDS
@@ -154,6 +155,19 @@ class StatusForm(ServiceModelForm):
         model = StatusPeriod
         fields = ["status", "on", "note"]
         labels = {"status": gettext_lazy("Trạng thái mới"), "note": gettext_lazy("Căn cứ, ghi chú")}
+        help_texts = {
+            "status": gettext_lazy(
+                "Kết nạp, công nhận chính thức, chuyển sinh hoạt, miễn sinh hoạt, xóa tên và kỷ luật "
+                "được ghi qua quy trình riêng của từng việc."
+            ),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from chibo.members.services import MANUAL_STATUSES
+
+        field = self.fields["status"]
+        field.choices = [(value, label) for value, label in Status.choices if value in MANUAL_STATUSES]  # type: ignore[attr-defined]
 
 
 ACTIONS = [("assign", "assign"), ("community", "community"), ("end", "end"), ("end_community", "end_community")]

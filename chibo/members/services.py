@@ -236,10 +236,48 @@ def memberships_transfer(*, actor: Any, source: Organisation, target: Organisati
     return len(current)
 
 
+# The statuses a member lifecycle owns (issue 9): reached only through that lifecycle's steps, whose
+# services pass ``owner`` (their app label) to :func:`member_set_status`. Without an owner only the
+# statuses in MANUAL_STATUSES are set by hand (the status form, the API).
+LIFECYCLE_OWNERS: dict[str, tuple[str, ...]] = {
+    Status.PROBATIONARY: ("admissions",),
+    Status.OFFICIAL: ("admissions", "discipline", "transfers"),  # official at probation's end; back from exemption or a temporary transfer
+    Status.EXEMPTED: ("discipline",),
+    Status.TEMP_OUT: ("transfers",),
+    Status.TRANSFERRED_OUT: ("transfers",),
+    Status.REMOVED: ("discipline",),
+}
+MANUAL_STATUSES = [s for s in Status.values if s not in LIFECYCLE_OWNERS]
+OWNERS = {owner for owners in LIFECYCLE_OWNERS.values() for owner in owners}
+
+
+def _lifecycle_name(status: str) -> str:
+    names: dict[str, str] = {
+        Status.PROBATIONARY: _("kết nạp đảng viên"),
+        Status.OFFICIAL: _("công nhận đảng viên chính thức (hoặc hết miễn sinh hoạt, hết chuyển sinh hoạt tạm thời)"),
+        Status.EXEMPTED: _("miễn công tác và sinh hoạt đảng"),
+        Status.TEMP_OUT: _("chuyển sinh hoạt đảng"),
+        Status.TRANSFERRED_OUT: _("chuyển sinh hoạt đảng"),
+        Status.REMOVED: _("xóa tên, kỷ luật"),
+    }
+    return names.get(status, "")
+
+
 @transaction.atomic
-def member_set_status(*, actor: Any, member: Member, status: str, on: dt.date, note: str = "") -> StatusPeriod:
+def member_set_status(*, actor: Any, member: Member, status: str, on: dt.date, note: str = "", owner: str = "") -> StatusPeriod:
+    """A member's status from ``on``. A status a lifecycle owns (``LIFECYCLE_OWNERS``) needs that
+    lifecycle's ``owner``: anything else (a form, the API, an import) is refused with the lifecycle
+    to use."""
     if status not in Status.values:
         raise ChiboError(_("Trạng thái không hợp lệ."), field="status")
+    if owner and owner not in OWNERS:
+        raise ValueError(f"unknown lifecycle {owner!r}")
+    if status in LIFECYCLE_OWNERS and owner not in LIFECYCLE_OWNERS[status]:
+        raise ChiboError(
+            _("Trạng thái “%(status)s” chỉ được thay đổi qua quy trình %(process)s.")
+            % {"status": Status(status).label, "process": _lifecycle_name(status)},
+            field="status",
+        )
     if on > today():
         raise ChiboError(_("Ngày hiệu lực không được ở tương lai."), field="on")
     current = StatusPeriod.objects.select_for_update().filter(member=member, valid_to=OPEN).first()

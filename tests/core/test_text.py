@@ -27,7 +27,7 @@ def test_audit_details_are_shown_in_vietnamese_with_dates(world, client_for):
 
     from chibo.members import services
 
-    services.member_set_status(actor=world.users["secretary"], member=world.member, status="exempted", on=dt.date(2024, 4, 15), note="Sức khỏe")
+    services.member_set_status(actor=world.users["secretary"], member=world.member, status="exempted", on=dt.date(2024, 4, 15), note="Sức khỏe", owner="discipline")
     body = client_for("secretary").get(f"/members/{world.member.pk}/history/").content.decode()
     assert "Trạng thái:</span> Chính thức → Miễn sinh hoạt" in body
     assert "15/04/2024" in body and "2024-04-15" not in body

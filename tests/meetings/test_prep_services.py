@@ -205,7 +205,7 @@ def test_publishing_twice_is_refused(world: World, locmem) -> None:
 def test_members_who_are_not_official_or_probationary_on_the_day_are_not_invited(world: World, locmem) -> None:
     from chibo.members import services as member_services
 
-    member_services.member_set_status(actor=None, member=world.member, status="exempted", on=dt.date(2024, 1, 1), note="Tuổi cao")
+    member_services.member_set_status(actor=None, member=world.member, status="exempted", on=dt.date(2024, 1, 1), note="Tuổi cao", owner="discipline")
     meeting = services.meeting_create(actor=None, cell=world.cell, month=future_month())
     services.meeting_publish(actor=None, meeting=meeting)
     assert list(Notification.objects.filter(meeting=meeting).values_list("user__username", flat=True)) == ["bithu"]

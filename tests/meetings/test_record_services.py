@@ -48,8 +48,8 @@ def cell_people(world):
         "tam": make_member(world.cell, surname="Đỗ", middle_name="Văn", given_name="Tâm", born=dt.date(1990, 1, 1), admitted_on=dt.date(2015, 1, 1), official_on=dt.date(2016, 1, 1)),
         "di": make_member(world.cell, surname="Bùi", middle_name="Văn", given_name="Đi", born=dt.date(1991, 1, 1), admitted_on=dt.date(2015, 1, 1), official_on=dt.date(2016, 1, 1)),
     }
-    for key, status in (("mien", "exempted"), ("tam", "temp_out"), ("di", "transferred_out")):
-        member_services.member_set_status(actor=None, member=people[key], status=status, on=dt.date(2021, 1, 1))
+    for key, status, owner in (("mien", "exempted", "discipline"), ("tam", "temp_out", "transfers"), ("di", "transferred_out", "transfers")):
+        member_services.member_set_status(actor=None, member=people[key], status=status, on=dt.date(2021, 1, 1), owner=owner)
     make_term(world.cell)  # 2025–2030: resolutions adopted in these tests take their numbers in it
     return people
 

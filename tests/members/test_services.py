@@ -53,7 +53,7 @@ def test_two_open_memberships_are_refused_by_the_database(world):
 
 
 def test_status_change_and_history(world):
-    services.member_set_status(actor=None, member=world.member, status="exempted", on=dt.date(2024, 1, 1), note="Sức khỏe yếu")
+    services.member_set_status(actor=None, member=world.member, status="exempted", on=dt.date(2024, 1, 1), note="Sức khỏe yếu", owner="discipline")
     statuses = list(StatusPeriod.objects.filter(member=world.member).order_by("valid_from").values_list("status", "valid_to"))
     assert statuses == [("official", dt.date(2024, 1, 1)), ("exempted", OPEN)]
 
@@ -61,7 +61,18 @@ def test_status_change_and_history(world):
 def test_deceased_member_cannot_be_made_active_again(world):
     services.member_set_status(actor=None, member=world.member, status="deceased", on=dt.date(2024, 1, 1))
     with pytest.raises(ChiboError, match="từ trần"):
-        services.member_set_status(actor=None, member=world.member, status="official", on=dt.date(2024, 2, 1))
+        services.member_set_status(actor=None, member=world.member, status="official", on=dt.date(2024, 2, 1), owner="discipline")
+
+
+@pytest.mark.parametrize("status", ["probationary", "official", "exempted", "temp_out", "transferred_out", "removed"])
+def test_a_status_a_lifecycle_owns_is_refused_by_hand(world, status):
+    """Issue 9: admission, official status, exemption, transfers, removal go through their lifecycle."""
+    with pytest.raises(ChiboError, match="chỉ được thay đổi qua quy trình") as refused:
+        services.member_set_status(actor=None, member=world.member, status=status, on=dt.date(2024, 2, 1))
+    assert refused.value.field == "status"
+    assert StatusPeriod.objects.filter(member=world.member).count() == 1
+    with pytest.raises(ValueError):
+        services.member_set_status(actor=None, member=world.member, status=status, on=dt.date(2024, 2, 1), owner="somebody")
 
 
 def test_new_secretary_ends_the_previous_term(world):

@@ -95,9 +95,20 @@ def test_member_form_admission_age_upper_bound(world, client_for):
 
 
 def test_secretary_changes_a_status_through_the_form(world, client_for):
-    response = client_for("secretary").post(f"/members/{world.member.pk}/status/", {"status": "exempted", "on": "01/03/2025", "note": "Tuổi cao"})
+    response = client_for("secretary").post(f"/members/{world.member.pk}/status/", {"status": "deceased", "on": "01/03/2025", "note": "Từ trần"})
     assert response.status_code == 302
-    assert StatusPeriod.objects.get(member=world.member, valid_to=OPEN).status == "exempted"
+    assert StatusPeriod.objects.get(member=world.member, valid_to=OPEN).status == "deceased"
+
+
+def test_the_status_form_offers_only_what_no_lifecycle_owns(world, client_for):
+    """Issue 9: exemption, transfers, removal and official status go through their own steps."""
+    client = client_for("secretary")
+    page = client.get(f"/members/{world.member.pk}/status/")
+    assert [value for value, _label in page.context["form"].fields["status"].choices] == ["deceased"]
+    assert "qua quy trình riêng" in page.content.decode()
+    response = client.post(f"/members/{world.member.pk}/status/", {"status": "exempted", "on": "01/03/2025", "note": "Tuổi cao"})
+    assert response.status_code == 400 and "status" in response.context["form"].errors
+    assert StatusPeriod.objects.get(member=world.member, valid_to=OPEN).status == "official"
 
 
 def test_status_form_with_bad_input_changes_nothing_and_says_why_under_each_field(world, client_for):
@@ -111,9 +122,9 @@ def test_status_form_with_bad_input_changes_nothing_and_says_why_under_each_fiel
     assert list(StatusPeriod.objects.filter(member=world.member).values_list("status", "valid_from", "valid_to")) == before
     assert AuditEvent.objects.count() == events
     # A service refusal lands on its field too.
-    response = client_for("secretary").post(f"/members/{world.member.pk}/status/", {"status": "official", "on": "01/03/2025"})
+    response = client_for("secretary").post(f"/members/{world.member.pk}/status/", {"status": "deceased", "on": "01/03/2099"})
     assert response.status_code == 400
-    assert response.context["form"].errors["status"] == ["Đảng viên đã ở trạng thái này."]
+    assert response.context["form"].errors["on"] == ["Ngày hiệu lực không được ở tương lai."]
 
 
 def test_staff_assigns_and_ends_positions_through_the_page(world, client_for):

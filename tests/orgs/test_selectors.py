@@ -76,7 +76,7 @@ def test_cells_under_three_official_members_are_counted(world):
 
 
 def test_an_exempted_official_member_still_counts_as_official(world):
-    member_services.member_set_status(actor=None, member=world.member, status="exempted", on=dt.date(2025, 1, 1))
+    member_services.member_set_status(actor=None, member=world.member, status="exempted", on=dt.date(2025, 1, 1), owner="discipline")
     assert official_member_count(org_id=world.cell.pk, on=ON) == 2
 
 
