@@ -328,6 +328,9 @@ CHIBO_PUBLIC_HOLIDAYS = [
 ]
 # Each level holding a petition answers within this many working days (issue 8 §3).
 CHIBO_PETITION_DEADLINE_WORKDAYS = envint("CHIBO_PETITION_DEADLINE_WORKDAYS", "15")
+# Pickers of an organisation or a member (chibo.core.pickers): a plain select up to this many
+# choices, a search box above it.
+CHIBO_PICKER_SELECT_MAX = envint("CHIBO_PICKER_SELECT_MAX", "200")
 # Member tasks: reminders go out this many days before each cell's next meeting.
 CHIBO_TASK_REMINDER_DAYS = envint("CHIBO_TASK_REMINDER_DAYS", "2")
 # Uploaded materials.

@@ -185,6 +185,9 @@ RULES: dict[str, R] = {
     "petitions:reopen": R(None, MANAGERS),
     # core: the job queue (administrators only)
     "core:jobs": R(ADMIN, ADMIN),
+    # core: the scoped pickers' suggestions, for whoever sees the root organisation (members: only those one may see)
+    "core:pick_orgs": R(CELL, None, query="?q=trung"),
+    "core:pick_members": R(CELL, None, query="?q=dang"),
     # membertasks: reached through the task's cell; an assignee reports (the service refuses the others)
     "tasks:cell_tasks": R(CELL, None),
     "tasks:create": R(MANAGERS, MANAGERS),

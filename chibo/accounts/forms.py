@@ -10,12 +10,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from chibo.accounts.models import Grant, Role, User
+from chibo.core import pickers
 from chibo.core.access import today
 from chibo.core.forms import ChiboForm
 from chibo.members.models import Member
 from chibo.orgs.forms import Form
 from chibo.orgs.models import Organisation, OrgVersion
-from chibo.orgs.selectors import org_by_ref, versions_on
+from chibo.orgs.selectors import org_by_ref
 
 USERNAME_MAX = User._meta.get_field("username").max_length
 
@@ -150,31 +151,9 @@ class RevokeForm(ChiboForm):
 
 
 def org_options(query: str, *, limit: int = 20) -> list[tuple[str, str]]:
-    """(code, "name — parent path") of organisations matching ``query`` today: the name folded
-    (diacritics and đ ignored) or the code, for the grant picker. Server-side, any tree size."""
-    from chibo.core.text import fold
-    text = (query or "").split("—")[0].strip()
-    folded = fold(text)
-    if len(folded) < 2:
-        return []
-    on = today()
-    versions = list(
-        versions_on(on)
-        .filter(name_folded__contains=folded)
-        .select_related("org")
-        .order_by("depth", "name")[:limit]
-    )
-    by_code = versions_on(on).filter(org__code__istartswith=text).select_related("org")[:5]
-    seen = {v.pk for v in versions}
-    versions += [v for v in by_code if v.pk not in seen]
-    # The two nearest ancestors of every result, in one query.
-    chains = {v.pk: [int(seg) for seg in v.path.strip("/").split("/")[:-1]][-2:] for v in versions}
-    names = dict(versions_on(on).filter(org_id__in={i for ids in chains.values() for i in ids}).values_list("org_id", "name"))
-    out = []
-    for v in versions:
-        chain = " › ".join(names[i] for i in chains[v.pk] if i in names)
-        out.append((v.org.code, f"{v.name}" + (f" — {chain}" if chain else "")))
-    return out
+    """(code, "name — parent path") of organisations matching ``query`` today, anywhere in the tree:
+    the grant picker's suggestions (the scoped pickers' search, ``chibo.core.pickers.org_options``)."""
+    return pickers.org_options(query, on=today(), limit=limit)
 
 
 def version_label(version: OrgVersion) -> str:

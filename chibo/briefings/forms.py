@@ -14,6 +14,7 @@ from chibo.briefings import selectors as sel
 from chibo.briefings.models import Briefing, BriefingIssue, BriefingItem, IssueKind, IssueStatus
 from chibo.core.forms import ChiboForm, VNDateField
 from chibo.core.forms import model_max_length as _max
+from chibo.core.pickers import OrgPicker
 from chibo.meetings.forms_prep import TimeTextField
 from chibo.meetings.models import AttendanceStatus
 from chibo.petitions.models import Category
@@ -75,14 +76,14 @@ class CancelForm(ChiboForm):
 class IssueForm(ChiboForm):
     text = forms.CharField(label=gettext_lazy("Vấn đề, kiến nghị"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, error_messages=_required(gettext_lazy("Hãy ghi nội dung vấn đề.")))
     raised_by_name = forms.CharField(label=gettext_lazy("Người nêu"), max_length=_max(BriefingIssue, "raised_by_name"), required=False)
-    cell = forms.TypedChoiceField(label=gettext_lazy("Chi bộ"), coerce=int, required=False, empty_value=None)
+    cell = OrgPicker(label=gettext_lazy("Chi bộ"), cells_only=True)
     owner = forms.TypedChoiceField(label=gettext_lazy("Người phụ trách"), coerce=int, required=False, empty_value=None)
     kind = forms.ChoiceField(label=gettext_lazy("Xử lý"), choices=IssueKind.choices, initial=IssueKind.TASK)
 
     def __init__(self, *args: Any, briefing: Briefing, with_status: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         day = sel.briefing_day(briefing)
-        self.fields["cell"].choices = [("", "—"), *[(c.org_id, c.name) for c in sel.cells_under(committee_id=briefing.committee_id, on=day)]]  # type: ignore[attr-defined]
+        self.fields["cell"].scope(root_org_id=briefing.committee_id, on=day)  # type: ignore[attr-defined]
         self.fields["owner"].choices = [("", "—"), *[(a.row.member_id, f"{a.row.member.full_name} ({a.cell_name})") for a in sel.attendance_rows(briefing)]]  # type: ignore[attr-defined]
         if with_status:  # "converted" only through ConvertForm (the issue then holds its task or petition)
             self.fields["status"] = forms.ChoiceField(label=gettext_lazy("Trạng thái"), choices=[c for c in IssueStatus.choices if c[0] != IssueStatus.CONVERTED])

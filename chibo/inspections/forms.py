@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from chibo.core.access import today
 from chibo.core.forms import ChiboForm, VNDateField
 from chibo.core.forms import model_max_length as _max
-from chibo.core.text import sort_key
+from chibo.core.pickers import MemberPicker, OrgPicker
 from chibo.inspections.models import (
     FollowUp,
     FollowUpStatus,
@@ -21,9 +21,6 @@ from chibo.inspections.models import (
     InspectionPlan,
     ItemStatus,
 )
-from chibo.members.models import Member
-from chibo.orgs.models import OrgVersion
-from chibo.orgs.selectors import versions_on
 
 
 def _required(message: Any) -> dict[str, Any]:
@@ -47,22 +44,6 @@ class MonthField(forms.Field):
         raise forms.ValidationError(_("“%(value)s” không đúng dạng tháng mm/yyyy.") % {"value": text}, code="format")
 
 
-def subtree_versions(org_id: int) -> list[OrgVersion]:
-    root = versions_on(today()).filter(org_id=org_id).first()
-    if root is None:
-        return []
-    found = list(versions_on(today()).filter(path__startswith=root.path))
-    found.sort(key=lambda v: (len(v.path), sort_key(v.name)))
-    return found
-
-
-def subtree_members(org_id: int) -> list[Member]:
-    ids = [v.org_id for v in subtree_versions(org_id)]
-    members = list(Member.objects.filter(memberships__valid_to__gt=today(), memberships__valid_from__lte=today(), memberships__org_id__in=ids).distinct())
-    members.sort(key=lambda m: (sort_key(m.given_name), sort_key(m.full_name), m.pk))
-    return members
-
-
 class PlanForm(ChiboForm):
     year = forms.IntegerField(label=gettext_lazy("Năm"), min_value=2000, max_value=2100, widget=forms.TextInput(attrs={"inputmode": "numeric"}),
                               error_messages={"required": gettext_lazy("Hãy nhập năm."), "invalid": gettext_lazy("Năm không hợp lệ."),
@@ -76,8 +57,8 @@ class ApproveForm(ChiboForm):
 
 class ItemForm(ChiboForm):
     kind = forms.ChoiceField(label=gettext_lazy("Loại"), choices=InspectionKind.choices)
-    target_org = forms.TypedChoiceField(label=gettext_lazy("Tổ chức được kiểm tra, giám sát"), coerce=int, required=False, empty_value=None)
-    target_member = forms.TypedChoiceField(label=gettext_lazy("Đảng viên được kiểm tra, giám sát (nếu có)"), coerce=int, required=False, empty_value=None)
+    target_org = OrgPicker(label=gettext_lazy("Tổ chức được kiểm tra, giám sát"))
+    target_member = MemberPicker(label=gettext_lazy("Đảng viên được kiểm tra, giám sát (nếu có)"))
     topic = forms.CharField(label=gettext_lazy("Nội dung"), max_length=_max(InspectionItem, "topic"), error_messages=_required(gettext_lazy("Hãy nhập nội dung kiểm tra, giám sát.")))
     month_from = MonthField(label=gettext_lazy("Từ tháng (mm/yyyy)"), error_messages=_required(gettext_lazy("Hãy nhập tháng bắt đầu.")))
     month_to = MonthField(label=gettext_lazy("Đến tháng (mm/yyyy)"), required=False)
@@ -85,8 +66,8 @@ class ItemForm(ChiboForm):
 
     def __init__(self, *args: Any, plan: InspectionPlan, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["target_org"].choices = [("", "—"), *[(v.org_id, v.name) for v in subtree_versions(plan.org_id)]]  # type: ignore[attr-defined]
-        self.fields["target_member"].choices = [("", "—"), *[(m.pk, m.full_name) for m in subtree_members(plan.org_id)]]  # type: ignore[attr-defined]
+        self.fields["target_org"].scope(root_org_id=plan.org_id, on=today())  # type: ignore[attr-defined]
+        self.fields["target_member"].scope(root_org_id=plan.org_id, on=today())  # type: ignore[attr-defined]
 
     def call(self) -> dict[str, Any]:
         d = self.cleaned_data
@@ -106,12 +87,12 @@ class RecordForm(ChiboForm):
 
 class FollowUpForm(ChiboForm):
     text = forms.CharField(label=gettext_lazy("Việc cần khắc phục, thực hiện"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000, error_messages=_required(gettext_lazy("Hãy ghi việc cần khắc phục, thực hiện.")))
-    responsible = forms.TypedChoiceField(label=gettext_lazy("Người chịu trách nhiệm"), coerce=int, required=False, empty_value=None)
+    responsible = MemberPicker(label=gettext_lazy("Người chịu trách nhiệm"))
     due_on = VNDateField(label=gettext_lazy("Hạn (dd/mm/yyyy)"), error_messages=_required(gettext_lazy("Hãy nhập hạn.")))
 
     def __init__(self, *args: Any, item: InspectionItem, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["responsible"].choices = [("", "—"), *[(m.pk, m.full_name) for m in subtree_members(item.target_org_id)]]  # type: ignore[attr-defined]
+        self.fields["responsible"].scope(root_org_id=item.target_org_id, on=today())  # type: ignore[attr-defined]
 
 
 class FollowUpCloseForm(ChiboForm):
