@@ -231,13 +231,16 @@ class _PickerField(forms.Field):
     def scope(self, *, root_org_id: int | None, on: dt.date | None = None) -> None:
         """Limit the field to the subtree of ``root_org_id`` on ``on`` (today by default).
 
-        Counts first: a small scope loads its choices for a select, a large one loads nothing."""
+        Looks at most past the limit first: a small scope loads its choices for a select, a large one loads nothing."""
         self.root_org_id, self.on = root_org_id, on or today()
         if root_org_id is None:
             self.searching, self.ids = False, set()
             self.widget = forms.Select(choices=[("", "—")])
             return
-        self.searching = self.queryset().count() > select_max()
+        # Is the scope larger than the limit? Reading limit + 1 ids stops early (a COUNT would walk
+        # the whole province's members).
+        limit = select_max()
+        self.searching = len(self.queryset().order_by().values("pk")[: limit + 1]) > limit
         if self.searching:
             self.ids = set()
             self.widget = PickerSearchInput(self.suggestions_url(), attrs={"placeholder": self.placeholder()})
