@@ -245,7 +245,7 @@ LIFECYCLE_OWNERS: dict[str, tuple[str, ...]] = {
     Status.EXEMPTED: ("discipline",),
     Status.TEMP_OUT: ("transfers",),
     Status.TRANSFERRED_OUT: ("transfers",),
-    Status.REMOVED: ("discipline",),
+    Status.REMOVED: ("discipline", "admissions"),  # removal, discipline; a probationary member not recognised
 }
 MANUAL_STATUSES = [s for s in Status.values if s not in LIFECYCLE_OWNERS]
 OWNERS = {owner for owners in LIFECYCLE_OWNERS.values() for owner in owners}
