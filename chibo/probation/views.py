@@ -41,12 +41,14 @@ def cell(request: HttpRequest, org_id: int) -> HttpResponse:
 def pipeline(request: HttpRequest, org_id: int) -> HttpResponse:
     """A committee's subtree: due for a vote, voted awaiting the decision, overdue, escalated; one row a child."""
     version = policy_for(request).version_or_404(org_id, action=Action.VIEW_MEMBER)
+    if version.kind in CELL_KINDS:
+        return redirect("probation:cell", org_id)
     show = request.GET.get("show", "")
     show = show if show in sel.GROUPS else ""
     found = sel.pipeline(version=version, today=today(), show=show)
     page = Paginator(found.rows, sel.PAGE).get_page(request.GET.get("page"))
     return render(request, "probation/pipeline.html", {
-        "version": version, "pipeline": found, "groups": sel.GROUPS, "show": show, "page": page, "is_cell": version.kind in CELL_KINDS,
+        "version": version, "pipeline": found, "groups": sel.GROUPS, "show": show, "page": page,
     })  # fmt: skip
 
 
