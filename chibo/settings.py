@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "chibo.tasks",
     "chibo.briefings",
     "chibo.inspections",
+    "chibo.probation",
     "chibo.followup",
     "chibo.api",
     "chibo.demo",
@@ -342,3 +343,12 @@ MEDIA_URL = "/media/"
 # seeds 000-004; some committees hold them twice a year), and how many days ahead invitees are reminded.
 CHIBO_BRIEFING_PER_YEAR = envint("CHIBO_BRIEFING_PER_YEAR", "4")
 CHIBO_BRIEFING_REMIND_DAYS = envint("CHIBO_BRIEFING_REMIND_DAYS", "3")
+
+# Probation (chibo.probation, domain.md §2, HIGH): 12 months from the ceremony; reminders this many days
+# before it ends; the cell votes within N working days after the end, the superior decides within N
+# working days of the vote; after this many failed votes the case goes to the superior.
+CHIBO_PROBATION_MONTHS = envint("CHIBO_PROBATION_MONTHS", "12")
+CHIBO_PROBATION_REMIND_DAYS = envint("CHIBO_PROBATION_REMIND_DAYS", "30")
+CHIBO_PROBATION_VOTE_WORKDAYS = envint("CHIBO_PROBATION_VOTE_WORKDAYS", "30")
+CHIBO_PROBATION_DECISION_WORKDAYS = envint("CHIBO_PROBATION_DECISION_WORKDAYS", "30")
+CHIBO_PROBATION_MAX_FAILED_VOTES = envint("CHIBO_PROBATION_MAX_FAILED_VOTES", "3")

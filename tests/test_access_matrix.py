@@ -222,6 +222,13 @@ RULES: dict[str, R] = {
     "inspections:item_record": R(COMMUNE, COMMUNE),
     "inspections:follow_up_add": R(None, COMMUNE),
     "inspections:follow_up_close": R(None, COMMUNE),
+    # probation: the cell's probationers (its managers), a member's case (read like the record; the cell votes,
+    # the commune decides), the commune's pipeline over its subtree
+    "probation:cell": R(MANAGERS, None),
+    "probation:pipeline": R(COMMUNE, None, args={"org_id": "commune"}),
+    "probation:member": R(CELL, None),
+    "probation:vote": R(None, MANAGERS),
+    "probation:decide": R(None, COMMUNE),
     # followup: the statistics of the four loops, read by whoever reads the organisation (here the cell)
     "followup:stats": R(CELL, None),
     "followup:stats_xlsx": R(CELL, None),
