@@ -15,6 +15,7 @@ from chibo.inspections import selectors_home as inspections_home
 from chibo.meetings import selectors_home as home_sel
 from chibo.petitions.selectors_home import petitions_home
 from chibo.tasks.selectors_home import task_home
+from chibo.transfers import selectors_home as transfers_home
 
 
 @login_required
@@ -44,6 +45,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "tasks_home": task_home(policy=policy, now=now),
         "briefings_home": briefings_home.home(policy=policy, today=timezone.localdate(now)),
         "inspections_home": inspections_home.home(policy=policy, today=timezone.localdate(now)),
+        "transfers_home": transfers_home.home(policy=policy, today=timezone.localdate(now)),
     }
     return render(request, "chibo/home.html", context)
 
