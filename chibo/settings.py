@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "chibo.inspections",
     "chibo.probation",
     "chibo.followup",
+    "chibo.transfers",
     "chibo.api",
     "chibo.demo",
 ]
@@ -352,3 +353,11 @@ CHIBO_PROBATION_REMIND_DAYS = envint("CHIBO_PROBATION_REMIND_DAYS", "30")
 CHIBO_PROBATION_VOTE_WORKDAYS = envint("CHIBO_PROBATION_VOTE_WORKDAYS", "30")
 CHIBO_PROBATION_DECISION_WORKDAYS = envint("CHIBO_PROBATION_DECISION_WORKDAYS", "30")
 CHIBO_PROBATION_MAX_FAILED_VOTES = envint("CHIBO_PROBATION_MAX_FAILED_VOTES", "3")
+# Transfers of party activity (24-QĐ/TW §6.3, HIGH; docs/architecture.md "Transfers"): the letter
+# within 60 working days of the decision, presented at the new cell within 30 working days of the
+# letter; a temporary transfer lasts from 3 months to under 12 (to 24 included for study).
+CHIBO_TRANSFER_LETTER_WORKDAYS = envint("CHIBO_TRANSFER_LETTER_WORKDAYS", "60")
+CHIBO_TRANSFER_PRESENT_WORKDAYS = envint("CHIBO_TRANSFER_PRESENT_WORKDAYS", "30")
+CHIBO_TRANSFER_TEMP_MIN_MONTHS = envint("CHIBO_TRANSFER_TEMP_MIN_MONTHS", "3")
+CHIBO_TRANSFER_TEMP_MAX_MONTHS = envint("CHIBO_TRANSFER_TEMP_MAX_MONTHS", "12")  # excluded
+CHIBO_TRANSFER_STUDY_MAX_MONTHS = envint("CHIBO_TRANSFER_STUDY_MAX_MONTHS", "24")  # included

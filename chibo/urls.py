@@ -13,6 +13,7 @@ urlpatterns = [
     path("inspections/", include("chibo.inspections.urls")),
     path("probation/", include("chibo.probation.urls")),
     path("followup/", include("chibo.followup.urls")),
+    path("transfers/", include("chibo.transfers.urls")),
     path("api/v1/", include("chibo.api.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
 ]

@@ -57,6 +57,7 @@ from tests.inspections.factories import inspection_scene
 from tests.meetings.factories import approved_scene
 from tests.petitions.factories import at_commune
 from tests.tasks.factories import task_scene
+from tests.transfers.factories import in_transit, incoming
 
 ANON = "anonymous"
 PERSONAS = ("member", "secretary", "staff", "province", "admin", "outsider")
@@ -234,6 +235,15 @@ RULES: dict[str, R] = {
     "followup:stats_xlsx": R(CELL, None),
     # links between the loops: a briefing issue becomes a task or a petition (the committee's staff)
     "briefings:issue_convert": R(None, COMMUNE),
+    # transfers: reached through the sending and receiving cells (the scene's: cell → cell2, in transit;
+    # and one from outside chibo presented at the cell); the outsider's commune is on neither side
+    "transfers:org": R(MANAGERS, None),
+    "transfers:incoming_create": R(MANAGERS, MANAGERS),
+    "transfers:create": R(MANAGERS, MANAGERS),
+    "transfers:detail": R(MANAGERS, None),
+    "transfers:step": R(None, MANAGERS),
+    "transfers:admit": R(MANAGERS, MANAGERS, args={"transfer_id": "incoming_transfer"}),
+    "transfers:cancel": R(None, MANAGERS),
 }
 
 # Which object of the scene fills each URL argument, unless the rule says otherwise.
@@ -253,6 +263,7 @@ DEFAULT_ARGS = {
     "plan_id": "inspection_plan",
     "pitem_id": "inspection_item",
     "followup_id": "follow_up",
+    "transfer_id": "transfer",
 }
 MISSING_ID = 987654321
 ARG = re.compile(r"<(?:(\w+):)?(\w+)>")
@@ -306,6 +317,7 @@ def scene(world: World) -> Scene:
     extra = {
         "briefing": briefings.briefing.pk, "briefing_item": briefings.item.pk, "briefing_issue": briefings.issue.pk,
         "inspection_plan": inspections.plan.pk, "inspection_item": inspections.item.pk, "follow_up": inspections.follow_up.pk,
+        "transfer": in_transit(world, member=world.secretary_member).pk, "incoming_transfer": incoming(world).pk,
     }
     return Scene(
         world=world, meeting=built.meeting, item=built.item, material=built.material, assignment=built.assignment,

@@ -16,6 +16,7 @@ from chibo.meetings import selectors_home as home_sel
 from chibo.petitions.selectors_home import petitions_home
 from chibo.probation import selectors_home as probation_home
 from chibo.tasks.selectors_home import task_home
+from chibo.transfers import selectors_home as transfers_home
 
 
 @login_required
@@ -46,6 +47,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "briefings_home": briefings_home.home(policy=policy, today=timezone.localdate(now)),
         "inspections_home": inspections_home.home(policy=policy, today=timezone.localdate(now)),
         "probation_home": probation_home.home(policy=policy, today=timezone.localdate(now)),
+        "transfers_home": transfers_home.home(policy=policy, today=timezone.localdate(now)),
     }
     return render(request, "chibo/home.html", context)
 

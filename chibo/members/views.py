@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -60,7 +60,12 @@ def search(request: HttpRequest) -> HttpResponse:
 @login_required
 def detail(request: HttpRequest, member_id: int) -> HttpResponse:
     policy = policy_for(request)
-    member = policy.member_or_404(member_id, Action.VIEW_MEMBER)
+    try:
+        member = policy.member_or_404(member_id, Action.VIEW_MEMBER)
+    except Http404:  # the receiving side of a transfer in transit (chibo.transfers.access), read only
+        from chibo.transfers.access import member_in_transit_or_404
+
+        member = member_in_transit_or_404(policy, member_id)
     history = selectors.member_history(member=member)
     current = next((m for m, _v in history["memberships"] if m.valid_to == OPEN), None)
     cell = OrgVersion.objects.filter(org_id=current.org_id, valid_to=OPEN).first() if current else None

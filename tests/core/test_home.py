@@ -300,9 +300,14 @@ MEMBER_QUERIES = 2 + 1 + 5 + 1 + 1 + 1  # ... the member's open tasks; the brief
 # whether a secretary grant is on a committee (it is on the cell: no committee part); the
 # secretary is a member too. Then petitions; tasks (the cells, their task counts); briefings (committees);
 # inspections (committees, cells, items).
-SECRETARY_QUERIES = MEMBER_QUERIES + 3 + PETITIONS_SECRETARY + 2 + 1 + 3 + 2  # ... probation: the cells, their probationers
+# The probation part (chibo.probation.selectors_home): the cells, their probationers (staff: nodes, rows).
+PROBATION = 2
+# The transfers part (chibo.transfers.selectors_home): to receive, letters to issue, temporary
+# transfers past their end, in the user's EDIT scope (secretaries, staff, admins).
+TRANSFERS = 3
+SECRETARY_QUERIES = MEMBER_QUERIES + 3 + PETITIONS_SECRETARY + 2 + 1 + 3 + PROBATION + TRANSFERS
 # the committee part: grants, the nodes, then two per node (cells and meetings, both months at once).
-STAFF_QUERIES = 2 + 1 + 1 + 2 + 1 + PETITIONS_STAFF + 2 + 2 + 2  # ... unread notifications; briefings, inspections, probation: nodes, rows
+STAFF_QUERIES = 2 + 1 + 1 + 2 + 1 + PETITIONS_STAFF + 2 + 2 + PROBATION + TRANSFERS  # ... unread notifications; briefings, inspections
 
 
 @pytest.mark.parametrize("extra_cells", [0, 8])
