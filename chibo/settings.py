@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "chibo.tasks",
     "chibo.briefings",
     "chibo.inspections",
+    "chibo.residence",
     "chibo.followup",
     "chibo.api",
     "chibo.demo",
@@ -342,3 +343,6 @@ MEDIA_URL = "/media/"
 # seeds 000-004; some committees hold them twice a year), and how many days ahead invitees are reminded.
 CHIBO_BRIEFING_PER_YEAR = envint("CHIBO_BRIEFING_PER_YEAR", "4")
 CHIBO_BRIEFING_REMIND_DAYS = envint("CHIBO_BRIEFING_REMIND_DAYS", "3")
+# Residence contact (213-QĐ/TW, docs/architecture.md): the month in which residence cells are reminded
+# of the yearly comments still missing (the due date is not fixed by the texts read; LOW).
+CHIBO_RESIDENCE_COMMENT_MONTH = envint("CHIBO_RESIDENCE_COMMENT_MONTH", "12")

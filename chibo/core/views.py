@@ -14,6 +14,7 @@ from chibo.core.access import policy_for
 from chibo.inspections import selectors_home as inspections_home
 from chibo.meetings import selectors_home as home_sel
 from chibo.petitions.selectors_home import petitions_home
+from chibo.residence import selectors_home as residence_home
 from chibo.tasks.selectors_home import task_home
 
 
@@ -44,6 +45,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "tasks_home": task_home(policy=policy, now=now),
         "briefings_home": briefings_home.home(policy=policy, today=timezone.localdate(now)),
         "inspections_home": inspections_home.home(policy=policy, today=timezone.localdate(now)),
+        "residence_home": residence_home.home(policy=policy, today=timezone.localdate(now)),
     }
     return render(request, "chibo/home.html", context)
 
