@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "chibo.briefings",
     "chibo.inspections",
     "chibo.probation",
+    "chibo.residence",
     "chibo.followup",
     "chibo.transfers",
     "chibo.api",
@@ -361,3 +362,6 @@ CHIBO_TRANSFER_PRESENT_WORKDAYS = envint("CHIBO_TRANSFER_PRESENT_WORKDAYS", "30"
 CHIBO_TRANSFER_TEMP_MIN_MONTHS = envint("CHIBO_TRANSFER_TEMP_MIN_MONTHS", "3")
 CHIBO_TRANSFER_TEMP_MAX_MONTHS = envint("CHIBO_TRANSFER_TEMP_MAX_MONTHS", "12")  # excluded
 CHIBO_TRANSFER_STUDY_MAX_MONTHS = envint("CHIBO_TRANSFER_STUDY_MAX_MONTHS", "24")  # included
+# Residence contact (213-QĐ/TW, docs/architecture.md): the month in which residence cells are reminded
+# of the yearly comments still missing (the due date is not fixed by the texts read; LOW).
+CHIBO_RESIDENCE_COMMENT_MONTH = envint("CHIBO_RESIDENCE_COMMENT_MONTH", "12")

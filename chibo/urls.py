@@ -14,6 +14,7 @@ urlpatterns = [
     path("probation/", include("chibo.probation.urls")),
     path("followup/", include("chibo.followup.urls")),
     path("transfers/", include("chibo.transfers.urls")),
+    path("residence/", include("chibo.residence.urls")),
     path("api/v1/", include("chibo.api.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
 ]

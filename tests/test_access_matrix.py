@@ -56,6 +56,7 @@ from tests.factories import World
 from tests.inspections.factories import inspection_scene
 from tests.meetings.factories import approved_scene
 from tests.petitions.factories import at_commune
+from tests.residence.factories import residence_scene
 from tests.tasks.factories import task_scene
 from tests.transfers.factories import in_transit, incoming
 
@@ -244,6 +245,18 @@ RULES: dict[str, R] = {
     "transfers:step": R(None, MANAGERS),
     "transfers:admit": R(MANAGERS, MANAGERS, args={"transfer_id": "incoming_transfer"}),
     "transfers:cancel": R(None, MANAGERS),
+    # residence contact: an agency member of the commune registered at the cell (Trung Sơn). The commune's staff
+    # register and transfer; the residence cell's managers list, meet and comment; the work side reads; counts for all.
+    "residence:register": R(COMMUNE, COMMUNE, args={"org_id": "commune"}),
+    "residence:cell": R(MANAGERS, None),
+    "residence:meeting_add": R(MANAGERS, MANAGERS),
+    "residence:received": R(MANAGERS, None),
+    "residence:report": R(CELL, None),
+    "residence:report_xlsx": R(CELL, None),
+    "residence:registration": R(MANAGERS, None),
+    "residence:comment": R(MANAGERS, MANAGERS),
+    "residence:end": R(None, MANAGERS),
+    "residence:transfer": R(COMMUNE, COMMUNE),
 }
 
 # Which object of the scene fills each URL argument, unless the rule says otherwise.
@@ -264,6 +277,7 @@ DEFAULT_ARGS = {
     "pitem_id": "inspection_item",
     "followup_id": "follow_up",
     "transfer_id": "transfer",
+    "registration_id": "registration",
 }
 MISSING_ID = 987654321
 ARG = re.compile(r"<(?:(\w+):)?(\w+)>")
@@ -314,7 +328,9 @@ def scene(world: World) -> Scene:
     task, report = task_scene(world, built.meeting)
     briefings = briefing_scene(world)
     inspections = inspection_scene(world)
+    residence = residence_scene(world)
     extra = {
+        "registration": residence.registration.pk,
         "briefing": briefings.briefing.pk, "briefing_item": briefings.item.pk, "briefing_issue": briefings.issue.pk,
         "inspection_plan": inspections.plan.pk, "inspection_item": inspections.item.pk, "follow_up": inspections.follow_up.pk,
         "transfer": in_transit(world, member=world.secretary_member).pk, "incoming_transfer": incoming(world).pk,

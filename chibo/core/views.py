@@ -15,6 +15,7 @@ from chibo.inspections import selectors_home as inspections_home
 from chibo.meetings import selectors_home as home_sel
 from chibo.petitions.selectors_home import petitions_home
 from chibo.probation import selectors_home as probation_home
+from chibo.residence import selectors_home as residence_home
 from chibo.tasks.selectors_home import task_home
 from chibo.transfers import selectors_home as transfers_home
 
@@ -48,6 +49,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "inspections_home": inspections_home.home(policy=policy, today=timezone.localdate(now)),
         "probation_home": probation_home.home(policy=policy, today=timezone.localdate(now)),
         "transfers_home": transfers_home.home(policy=policy, today=timezone.localdate(now)),
+        "residence_home": residence_home.home(policy=policy, today=timezone.localdate(now)),
     }
     return render(request, "chibo/home.html", context)
 

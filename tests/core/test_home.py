@@ -305,7 +305,10 @@ PROBATION = 2
 # The transfers part (chibo.transfers.selectors_home): to receive, letters to issue, temporary
 # transfers past their end, in the user's EDIT scope (secretaries, staff, admins).
 TRANSFERS = 3
-SECRETARY_QUERIES = MEMBER_QUERIES + 3 + PETITIONS_SECRETARY + 2 + 1 + 3 + PROBATION + TRANSFERS
+# Residence contact (secretaries): the cells, the residence cells' figures (a work cell's comments
+# received would be one more).
+RESIDENCE = 2
+SECRETARY_QUERIES = MEMBER_QUERIES + 3 + PETITIONS_SECRETARY + 2 + 1 + 3 + PROBATION + TRANSFERS + RESIDENCE
 # the committee part: grants, the nodes, then two per node (cells and meetings, both months at once).
 STAFF_QUERIES = 2 + 1 + 1 + 2 + 1 + PETITIONS_STAFF + 2 + 2 + PROBATION + TRANSFERS  # ... unread notifications; briefings, inspections
 
