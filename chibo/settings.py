@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "chibo.tasks",
     "chibo.briefings",
     "chibo.inspections",
+    "chibo.discipline",
     "chibo.followup",
     "chibo.api",
     "chibo.demo",
@@ -342,3 +343,11 @@ MEDIA_URL = "/media/"
 # seeds 000-004; some committees hold them twice a year), and how many days ahead invitees are reminded.
 CHIBO_BRIEFING_PER_YEAR = envint("CHIBO_BRIEFING_PER_YEAR", "4")
 CHIBO_BRIEFING_REMIND_DAYS = envint("CHIBO_BRIEFING_REMIND_DAYS", "3")
+
+# Exemption, removal and discipline (docs/architecture.md "Exemption, removal, discipline"): months in a
+# year without meetings or without dues that make a ground of removal (24-QĐ/TW §8.1, 01-QĐ/TW, HIGH);
+# how often a cell reconciles its records (01-HD/TW §8, HIGH); whether a probationary member can receive
+# only a reprimand or a warning (domain.md §2, LOW: a versioned setting, enforced by default).
+CHIBO_REMOVAL_MONTHS = envint("CHIBO_REMOVAL_MONTHS", "3")
+CHIBO_RECONCILE_EVERY_MONTHS = envint("CHIBO_RECONCILE_EVERY_MONTHS", "6")
+CHIBO_DISCIPLINE_PROBATIONARY_LIGHT_ONLY = [("2000-01-01", envbool("CHIBO_DISCIPLINE_PROBATIONARY_LIGHT_ONLY", "true"))]

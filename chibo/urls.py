@@ -11,6 +11,7 @@ urlpatterns = [
     path("tasks/", include("chibo.tasks.urls")),
     path("briefings/", include("chibo.briefings.urls")),
     path("inspections/", include("chibo.inspections.urls")),
+    path("discipline/", include("chibo.discipline.urls")),
     path("followup/", include("chibo.followup.urls")),
     path("api/v1/", include("chibo.api.urls")),
     path("i18n/setlang/", set_language, name="set_language"),

@@ -52,6 +52,7 @@ from chibo.members.models import Member
 from chibo.petitions.models import Petition
 from chibo.tasks.models import Task, TaskReport
 from tests.briefings.factories import briefing_scene
+from tests.discipline.factories import discipline_scene
 from tests.factories import World
 from tests.inspections.factories import inspection_scene
 from tests.meetings.factories import approved_scene
@@ -227,6 +228,20 @@ RULES: dict[str, R] = {
     "followup:stats_xlsx": R(CELL, None),
     # links between the loops: a briefing issue becomes a task or a petition (the committee's staff)
     "briefings:issue_convert": R(None, COMMUNE),
+    # discipline: read by those who read the cell's members (not members); a committee above decides removal
+    "discipline:org": R(MANAGERS, None),
+    "discipline:reconciliations": R(MANAGERS, None),
+    "discipline:reconcile": R(MANAGERS, MANAGERS),
+    "discipline:exemption_apply": R(MANAGERS, MANAGERS),
+    "discipline:removal_propose": R(MANAGERS, MANAGERS),
+    "discipline:record_add": R(MANAGERS, MANAGERS),
+    "discipline:exemption": R(MANAGERS, None),
+    "discipline:exemption_decide": R(None, MANAGERS),
+    "discipline:exemption_end": R(None, MANAGERS),
+    "discipline:removal": R(MANAGERS, None),
+    "discipline:removal_decide": R(None, COMMUNE),
+    "discipline:flag": R(MANAGERS, None),
+    "discipline:flag_dismiss": R(None, MANAGERS),
 }
 
 # Which object of the scene fills each URL argument, unless the rule says otherwise.
@@ -246,6 +261,9 @@ DEFAULT_ARGS = {
     "plan_id": "inspection_plan",
     "pitem_id": "inspection_item",
     "followup_id": "follow_up",
+    "exemption_id": "exemption",
+    "removal_id": "removal",
+    "flag_id": "removal_flag",
 }
 MISSING_ID = 987654321
 ARG = re.compile(r"<(?:(\w+):)?(\w+)>")
@@ -296,9 +314,11 @@ def scene(world: World) -> Scene:
     task, report = task_scene(world, built.meeting)
     briefings = briefing_scene(world)
     inspections = inspection_scene(world)
+    discipline = discipline_scene(world)
     extra = {
         "briefing": briefings.briefing.pk, "briefing_item": briefings.item.pk, "briefing_issue": briefings.issue.pk,
         "inspection_plan": inspections.plan.pk, "inspection_item": inspections.item.pk, "follow_up": inspections.follow_up.pk,
+        "exemption": discipline.exemption.pk, "removal": discipline.removal.pk, "removal_flag": discipline.flag.pk,
     }
     return Scene(
         world=world, meeting=built.meeting, item=built.item, material=built.material, assignment=built.assignment,
