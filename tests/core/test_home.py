@@ -300,9 +300,9 @@ MEMBER_QUERIES = 2 + 1 + 5 + 1 + 1 + 1  # ... the member's open tasks; the brief
 # whether a secretary grant is on a committee (it is on the cell: no committee part); the
 # secretary is a member too. Then petitions; tasks (the cells, their task counts); briefings (committees);
 # inspections (committees, cells, items).
-SECRETARY_QUERIES = MEMBER_QUERIES + 3 + PETITIONS_SECRETARY + 2 + 1 + 3
+SECRETARY_QUERIES = MEMBER_QUERIES + 3 + PETITIONS_SECRETARY + 2 + 1 + 3 + 2  # ... discipline: the granted nodes (with their last reconciliation), the cells' open flags
 # the committee part: grants, the nodes, then two per node (cells and meetings, both months at once).
-STAFF_QUERIES = 2 + 1 + 1 + 2 + 1 + PETITIONS_STAFF + 2 + 2  # ... unread notifications; briefings and inspections: nodes, rows
+STAFF_QUERIES = 2 + 1 + 1 + 2 + 1 + PETITIONS_STAFF + 2 + 2 + 3  # ... unread notifications; briefings and inspections: nodes, rows; discipline: nodes, proposals, overdue cells
 
 
 @pytest.mark.parametrize("extra_cells", [0, 8])

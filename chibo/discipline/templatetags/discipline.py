@@ -30,8 +30,8 @@ def discipline_member_section(context: Any, member: Any, can_edit: bool = False)
 @register.inclusion_tag("discipline/_org.html", takes_context=True)
 def discipline_org_block(context: Any, version: Any) -> dict[str, Any]:
     """A link to the discipline page for those who read the organisation's members, and a cell's
-    overdue reconciliation flag (one query)."""
+    overdue reconciliation flag (one query, for a cell)."""
     policy = _policy(context)
-    can_view = bool(policy and policy.can(Action.VIEW_MEMBER, org_id=version.org_id))
+    can_view = bool(policy and policy.allows(Action.VIEW_MEMBER, org_id=version.org_id, path=version.path))  # the page's own row: no query
     check = sel.cell_check(cell_id=version.org_id, today=today()) if version.kind in CELL_KINDS else None
     return {"version": version, "can_view": can_view, "check": check, "every": sel.every_months()}
