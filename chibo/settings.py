@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "chibo.inspections",
     "chibo.probation",
     "chibo.residence",
+    "chibo.discipline",
     "chibo.followup",
     "chibo.transfers",
     "chibo.api",
@@ -365,3 +366,10 @@ CHIBO_TRANSFER_STUDY_MAX_MONTHS = envint("CHIBO_TRANSFER_STUDY_MAX_MONTHS", "24"
 # Residence contact (213-QĐ/TW, docs/architecture.md): the month in which residence cells are reminded
 # of the yearly comments still missing (the due date is not fixed by the texts read; LOW).
 CHIBO_RESIDENCE_COMMENT_MONTH = envint("CHIBO_RESIDENCE_COMMENT_MONTH", "12")
+# Exemption, removal and discipline (docs/architecture.md "Exemption, removal, discipline"): months in a
+# year without meetings or without dues that make a ground of removal (24-QĐ/TW §8.1, 01-QĐ/TW, HIGH);
+# how often a cell reconciles its records (01-HD/TW §8, HIGH); whether a probationary member can receive
+# only a reprimand or a warning (domain.md §2, LOW: a versioned setting, enforced by default).
+CHIBO_REMOVAL_MONTHS = envint("CHIBO_REMOVAL_MONTHS", "3")
+CHIBO_RECONCILE_EVERY_MONTHS = envint("CHIBO_RECONCILE_EVERY_MONTHS", "6")
+CHIBO_DISCIPLINE_PROBATIONARY_LIGHT_ONLY = [("2000-01-01", envbool("CHIBO_DISCIPLINE_PROBATIONARY_LIGHT_ONLY", "true"))]

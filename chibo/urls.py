@@ -12,6 +12,7 @@ urlpatterns = [
     path("briefings/", include("chibo.briefings.urls")),
     path("inspections/", include("chibo.inspections.urls")),
     path("probation/", include("chibo.probation.urls")),
+    path("discipline/", include("chibo.discipline.urls")),
     path("followup/", include("chibo.followup.urls")),
     path("transfers/", include("chibo.transfers.urls")),
     path("residence/", include("chibo.residence.urls")),

@@ -52,6 +52,7 @@ from chibo.members.models import Member
 from chibo.petitions.models import Petition
 from chibo.tasks.models import Task, TaskReport
 from tests.briefings.factories import briefing_scene
+from tests.discipline.factories import discipline_scene
 from tests.factories import World
 from tests.inspections.factories import inspection_scene
 from tests.meetings.factories import approved_scene
@@ -257,6 +258,20 @@ RULES: dict[str, R] = {
     "residence:comment": R(MANAGERS, MANAGERS),
     "residence:end": R(None, MANAGERS),
     "residence:transfer": R(COMMUNE, COMMUNE),
+    # discipline: read by those who read the cell's members (not members); a committee above decides removal
+    "discipline:org": R(MANAGERS, None),
+    "discipline:reconciliations": R(MANAGERS, None),
+    "discipline:reconcile": R(MANAGERS, MANAGERS),
+    "discipline:exemption_apply": R(MANAGERS, MANAGERS),
+    "discipline:removal_propose": R(MANAGERS, MANAGERS),
+    "discipline:record_add": R(MANAGERS, MANAGERS),
+    "discipline:exemption": R(MANAGERS, None),
+    "discipline:exemption_decide": R(None, MANAGERS),
+    "discipline:exemption_end": R(None, MANAGERS),
+    "discipline:removal": R(MANAGERS, None),
+    "discipline:removal_decide": R(None, COMMUNE),
+    "discipline:flag": R(MANAGERS, None),
+    "discipline:flag_dismiss": R(None, MANAGERS),
 }
 
 # Which object of the scene fills each URL argument, unless the rule says otherwise.
@@ -278,6 +293,9 @@ DEFAULT_ARGS = {
     "followup_id": "follow_up",
     "transfer_id": "transfer",
     "registration_id": "registration",
+    "exemption_id": "exemption",
+    "removal_id": "removal",
+    "flag_id": "removal_flag",
 }
 MISSING_ID = 987654321
 ARG = re.compile(r"<(?:(\w+):)?(\w+)>")
@@ -329,11 +347,13 @@ def scene(world: World) -> Scene:
     briefings = briefing_scene(world)
     inspections = inspection_scene(world)
     residence = residence_scene(world)
+    discipline = discipline_scene(world)
     extra = {
         "registration": residence.registration.pk,
         "briefing": briefings.briefing.pk, "briefing_item": briefings.item.pk, "briefing_issue": briefings.issue.pk,
         "inspection_plan": inspections.plan.pk, "inspection_item": inspections.item.pk, "follow_up": inspections.follow_up.pk,
         "transfer": in_transit(world, member=world.secretary_member).pk, "incoming_transfer": incoming(world).pk,
+        "exemption": discipline.exemption.pk, "removal": discipline.removal.pk, "removal_flag": discipline.flag.pk,
     }
     return Scene(
         world=world, meeting=built.meeting, item=built.item, material=built.material, assignment=built.assignment,

@@ -308,9 +308,12 @@ TRANSFERS = 3
 # Residence contact (secretaries): the cells, the residence cells' figures (a work cell's comments
 # received would be one more).
 RESIDENCE = 2
-SECRETARY_QUERIES = MEMBER_QUERIES + 3 + PETITIONS_SECRETARY + 2 + 1 + 3 + PROBATION + TRANSFERS + RESIDENCE
+# Discipline: the granted nodes (with their last reconciliation), the cells' open flags; staff: the
+# nodes, the removal proposals, the overdue cells.
+DISCIPLINE_SECRETARY, DISCIPLINE_STAFF = 2, 3
+SECRETARY_QUERIES = MEMBER_QUERIES + 3 + PETITIONS_SECRETARY + 2 + 1 + 3 + PROBATION + TRANSFERS + RESIDENCE + DISCIPLINE_SECRETARY
 # the committee part: grants, the nodes, then two per node (cells and meetings, both months at once).
-STAFF_QUERIES = 2 + 1 + 1 + 2 + 1 + PETITIONS_STAFF + 2 + 2 + PROBATION + TRANSFERS  # ... unread notifications; briefings, inspections
+STAFF_QUERIES = 2 + 1 + 1 + 2 + 1 + PETITIONS_STAFF + 2 + 2 + PROBATION + TRANSFERS + DISCIPLINE_STAFF  # ... unread notifications; briefings, inspections
 
 
 @pytest.mark.parametrize("extra_cells", [0, 8])
