@@ -11,6 +11,7 @@ from django.views.decorators.http import require_safe
 from chibo.briefings import selectors_home as briefings_home
 from chibo.core import selectors_home as core_home
 from chibo.core.access import policy_for
+from chibo.dues import selectors_home as dues_home
 from chibo.inspections import selectors_home as inspections_home
 from chibo.meetings import selectors_home as home_sel
 from chibo.petitions.selectors_home import petitions_home
@@ -44,6 +45,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "tasks_home": task_home(policy=policy, now=now),
         "briefings_home": briefings_home.home(policy=policy, today=timezone.localdate(now)),
         "inspections_home": inspections_home.home(policy=policy, today=timezone.localdate(now)),
+        "dues_home": dues_home.home(policy=policy, today=timezone.localdate(now)),
     }
     return render(request, "chibo/home.html", context)
 
