@@ -52,6 +52,7 @@ from chibo.members.models import Member
 from chibo.petitions.models import Petition
 from chibo.tasks.models import Task, TaskReport
 from tests.briefings.factories import briefing_scene
+from tests.dues.factories import dues_scene
 from tests.factories import World
 from tests.inspections.factories import inspection_scene
 from tests.meetings.factories import approved_scene
@@ -227,6 +228,17 @@ RULES: dict[str, R] = {
     "followup:stats_xlsx": R(CELL, None),
     # links between the loops: a briefing issue becomes a task or a petition (the committee's staff)
     "briefings:issue_convert": R(None, COMMUNE),
+    # dues: a member's account (the member and the managers), the cell's collection, the commune's report and region
+    "dues:member": R(CELL, None),
+    "dues:basis": R(None, MANAGERS),
+    "dues:relief": R(None, MANAGERS),
+    "dues:receipt_new": R(MANAGERS, MANAGERS),
+    "dues:receipt": R(CELL, None),
+    "dues:cell": R(MANAGERS, None),
+    "dues:remit": R(None, MANAGERS),
+    "dues:region": R(COMMUNE, COMMUNE, args={"org_id": "commune"}),
+    "dues:report": R(COMMUNE, None, args={"org_id": "commune"}),
+    "dues:report_xlsx": R(COMMUNE, None, args={"org_id": "commune"}),
 }
 
 # Which object of the scene fills each URL argument, unless the rule says otherwise.
@@ -246,6 +258,7 @@ DEFAULT_ARGS = {
     "plan_id": "inspection_plan",
     "pitem_id": "inspection_item",
     "followup_id": "follow_up",
+    "receipt_id": "dues_receipt",
 }
 MISSING_ID = 987654321
 ARG = re.compile(r"<(?:(\w+):)?(\w+)>")
@@ -296,7 +309,9 @@ def scene(world: World) -> Scene:
     task, report = task_scene(world, built.meeting)
     briefings = briefing_scene(world)
     inspections = inspection_scene(world)
+    dues = dues_scene(world)
     extra = {
+        "dues_receipt": dues.receipt.pk,
         "briefing": briefings.briefing.pk, "briefing_item": briefings.item.pk, "briefing_issue": briefings.issue.pk,
         "inspection_plan": inspections.plan.pk, "inspection_item": inspections.item.pk, "follow_up": inspections.follow_up.pk,
     }

@@ -231,7 +231,7 @@ def report(*, policy: Policy, version: OrgVersion, year: int, month: int, today:
         add(r["cell_id"], "owed", r["owed"] or 0)
         add(r["cell_id"], "arrears_vnd", r["late"] or 0)
         series["owed"][_as_date(r["month"]).month - 1] += r["owed"] or 0
-    for cell_id, member_id in DuesMonth.objects.filter(unpaid, cell_id__in=orgs, month__gte=start, month__lte=end_month).values_list("cell_id", "member_id").distinct():
+    for cell_id, member_id in DuesMonth.objects.filter(unpaid, cell_id__in=orgs, month__gte=start, month__lte=end_month).order_by().values_list("cell_id", "member_id").distinct():
         total._members.add(member_id)
         b = branch_of.get(cell_id)
         if b is not None:

@@ -165,7 +165,7 @@ def _months_to_refresh(member: Member, month_from: dt.date, month_to: dt.date | 
 @transaction.atomic
 def open_month(*, month: dt.date, on: dt.date) -> int:
     """The records of ``month`` for every member with a basis (the daily job; idempotent)."""
-    ids = DuesBasis.objects.filter(month_from__lte=month).values_list("member_id", flat=True).distinct()
+    ids = DuesBasis.objects.filter(month_from__lte=month).order_by().values_list("member_id", flat=True).distinct()
     rows = _build_rows(member_ids=list(ids), months=[month], on=on)
     DuesMonth.objects.bulk_create(rows, ignore_conflicts=True)
     return len(rows)
