@@ -220,7 +220,10 @@ def _report(request: HttpRequest, org_id: int) -> tuple[ReportForm, sel.Report]:
 @login_required
 def report(request: HttpRequest, org_id: int) -> HttpResponse:
     form, rep = _report(request, org_id)
-    context = {"form": form, "report": rep, "charts": [charts.months_chart(rep)], "query": f"year={rep.year}&month={rep.month}"}
+    context = {
+        "form": form, "report": rep, "charts": [charts.months_chart(rep)], "query": f"year={rep.year}&month={rep.month}",
+        "can_region": policy_for(request).can(Action.REORGANISE, org_id=org_id),
+    }
     return render(request, "dues/report.html", context, status=status_for(form))
 
 

@@ -11,7 +11,10 @@ from chibo.dues import rates
 D = dt.date
 
 
-def other(month: dt.date, *, region: str = "I", born: dt.date = D(1985, 2, 1), sex: str = "female", admitted: dt.date = D(2005, 3, 2), **kw):
+BORN, ADMITTED = D(1985, 2, 1), D(2005, 3, 2)
+
+
+def other(month: dt.date, *, region: str = "I", born: dt.date = BORN, sex: str = "female", admitted: dt.date = ADMITTED, **kw):
     return rates.compute(category="other", base_vnd=None, month=month, region=region, born=born, sex=sex, admitted_on=admitted, **kw)
 
 

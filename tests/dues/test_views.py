@@ -124,4 +124,4 @@ def test_query_counts_do_not_grow(based, client_for, django_assert_num_queries, 
         assert staff.get(reverse("dues:report", args=[based.commune.pk])).status_code == 200
 
 
-REPORT_QUERIES = 2 + 1 + 1 + 8  # session, user; grants; the version; the report (subtree, children, 5 figures, received list)
+REPORT_QUERIES = 2 + 1 + 1 + 8 + 1  # session, user; grants; the version; the report (subtree, children, 5 figures, received list); the region link
