@@ -172,3 +172,17 @@ def test_open_month_is_idempotent(based) -> None:
     DuesMonth.objects.filter(month=D(2026, 6, 1)).delete()
     assert services.open_month(month=D(2026, 6, 1), on=D(2026, 6, 1)) == 1
     assert services.open_month(month=D(2026, 6, 1), on=D(2026, 6, 1)) == 0
+
+
+def test_the_rate_change_on_1_january_2028_is_kept_on_each_month(world) -> None:
+    import time_machine
+
+    from tests.factories import vn
+
+    with time_machine.travel(vn(2027, 12, 20, 9), tick=False):
+        services.basis_set(actor=None, member=world.member, category="other", base_vnd=None, month_from=D(2027, 11, 1))
+        receipt = services.receipt_create(actor=None, member=world.member, months=[D(2027, 12, 1), D(2028, 1, 1), D(2028, 2, 1)], paid_on=D(2027, 12, 20))
+    rows = {m.month: m for m in DuesMonth.objects.filter(member=world.member)}
+    assert (rows[D(2027, 12, 1)].rate, rows[D(2027, 12, 1)].rate_since, rows[D(2027, 12, 1)].amount_vnd) == (30, D(2026, 1, 1), 15_000)
+    assert (rows[D(2028, 1, 1)].rate, rows[D(2028, 1, 1)].rate_since, rows[D(2028, 1, 1)].amount_vnd) == (50, D(2028, 1, 1), 25_000)
+    assert receipt.amount_vnd == 15_000 + 25_000 + 25_000
