@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "chibo.discipline",
     "chibo.followup",
     "chibo.transfers",
+    "chibo.dues",
     "chibo.api",
     "chibo.demo",
 ]
@@ -373,3 +374,57 @@ CHIBO_RESIDENCE_COMMENT_MONTH = envint("CHIBO_RESIDENCE_COMMENT_MONTH", "12")
 CHIBO_REMOVAL_MONTHS = envint("CHIBO_REMOVAL_MONTHS", "3")
 CHIBO_RECONCILE_EVERY_MONTHS = envint("CHIBO_RECONCILE_EVERY_MONTHS", "6")
 CHIBO_DISCIPLINE_PROBATIONARY_LIGHT_ONLY = [("2000-01-01", envbool("CHIBO_DISCIPLINE_PROBATIONARY_LIGHT_ONLY", "true"))]
+# Party dues (chibo/dues; 01-QĐ/TW of 03/02/2026, domain.md §6, HIGH unless said). Versioned settings,
+# read with chibo.core.rules.rule_on: lists of (ISO date, value), each value in force from its date. An
+# environment variable of the same name may hold the list as JSON ([["2026-01-01", 10], ...]).
+def envversions(name: str, default: list) -> list:
+    value = os.getenv(name, "")
+    if not value:
+        return default
+    try:
+        parsed = json.loads(value)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a JSON list of [date, value] pairs, not {value!r}") from exc
+    if not isinstance(parsed, list) or not all(isinstance(p, list) and len(p) == 2 for p in parsed):
+        raise ImproperlyConfigured(f"{name} must be a JSON list of [date, value] pairs, not {value!r}")
+    return [tuple(p) for p in parsed]
+
+
+# Rates in per ten thousand (1% = 100, 0.3% = 30) of the base: the previous month's insured salary
+# (members in compulsory social insurance), the pension, or the regional minimum monthly wage.
+CHIBO_DUES_SALARY_RATE = envversions("CHIBO_DUES_SALARY_RATE", [("2026-01-01", 100)])
+CHIBO_DUES_PENSION_RATE = envversions("CHIBO_DUES_PENSION_RATE", [("2026-01-01", 50)])
+CHIBO_DUES_STUDENT_VND = envversions("CHIBO_DUES_STUDENT_VND", [("2026-01-01", 5000)])
+CHIBO_DUES_OTHER_RATE = envversions("CHIBO_DUES_OTHER_RATE", [("2026-01-01", 30), ("2028-01-01", 50)])
+CHIBO_DUES_OTHER_RETIRED_RATE = envversions("CHIBO_DUES_OTHER_RETIRED_RATE", [("2026-01-01", 20), ("2028-01-01", 30)])
+# Regional minimum monthly wage, VND, regions I-IV: Decree 74/2024/NĐ-CP figures (from 01/07/2024).
+# TO CHECK against the current decree (docs/architecture.md).
+CHIBO_DUES_MIN_WAGE = envversions(
+    "CHIBO_DUES_MIN_WAGE", [("2024-07-01", {"I": 4960000, "II": 4410000, "III": 3860000, "IV": 3450000})]
+)
+# The region of a cell when no organisation above it has its own (staff set one for a subtree).
+CHIBO_DUES_DEFAULT_REGION = os.getenv("CHIBO_DUES_DEFAULT_REGION", "I")
+# Retirement age in months, by sex (Labour Code 2019 Art. 169, Decree 135/2020: men +3 months a year up
+# to 62, women +4 months a year up to 60; LOW): the age on the first day of the month counts.
+CHIBO_DUES_RETIREMENT_AGE_MONTHS = envversions("CHIBO_DUES_RETIREMENT_AGE_MONTHS", [
+    ("2025-01-01", {"male": 61 * 12 + 3, "female": 56 * 12 + 8}),
+    ("2026-01-01", {"male": 61 * 12 + 6, "female": 57 * 12}),
+    ("2027-01-01", {"male": 61 * 12 + 9, "female": 57 * 12 + 4}),
+    ("2028-01-01", {"male": 62 * 12, "female": 57 * 12 + 8}),
+    ("2029-01-01", {"male": 62 * 12, "female": 58 * 12}),
+    ("2030-01-01", {"male": 62 * 12, "female": 58 * 12 + 4}),
+])  # fmt: skip
+# A month's amount is rounded up to a multiple of this many VND (a guessed rule: 01-QĐ/TW's text on
+# rounding was not read).
+CHIBO_DUES_ROUND_VND = envint("CHIBO_DUES_ROUND_VND", "1000")
+# Party age that exempts from dues, in years (01-QĐ/TW: 50, HIGH).
+CHIBO_DUES_EXEMPT_PARTY_YEARS = envint("CHIBO_DUES_EXEMPT_PARTY_YEARS", "50")
+# The longest reduction recorded at a time, in months (01-QĐ/TW: 12, HIGH), and the reductions allowed.
+CHIBO_DUES_REDUCTION_MAX_MONTHS = envint("CHIBO_DUES_REDUCTION_MAX_MONTHS", "12")
+CHIBO_DUES_REDUCTION_PERCENTS = [30, 50, 70]
+# The share of the dues collected that a cell keeps, in percent; the rest is passed to the level above.
+# NOT FOUND in the sources (domain.md open question 4): a guessed default.
+CHIBO_DUES_CELL_KEEPS = envversions("CHIBO_DUES_CELL_KEEPS", [("2026-01-01", 30)])
+# Statuses that owe dues in a month (their status on the month's last day, or today in the current
+# month): temporarily transferred members pay where they are (a guess), the others pay at their cell.
+CHIBO_DUES_OWED_STATUSES = ["probationary", "official", "exempted"]

@@ -53,6 +53,7 @@ from chibo.petitions.models import Petition
 from chibo.tasks.models import Task, TaskReport
 from tests.briefings.factories import briefing_scene
 from tests.discipline.factories import discipline_scene
+from tests.dues.factories import dues_scene
 from tests.factories import World
 from tests.inspections.factories import inspection_scene
 from tests.meetings.factories import approved_scene
@@ -272,6 +273,17 @@ RULES: dict[str, R] = {
     "discipline:removal_decide": R(None, COMMUNE),
     "discipline:flag": R(MANAGERS, None),
     "discipline:flag_dismiss": R(None, MANAGERS),
+    # dues: a member's account (the member and the managers), the cell's collection, the commune's report and region
+    "dues:member": R(CELL, None),
+    "dues:basis": R(None, MANAGERS),
+    "dues:relief": R(None, MANAGERS),
+    "dues:receipt_new": R(MANAGERS, MANAGERS),
+    "dues:receipt": R(CELL, None),
+    "dues:cell": R(MANAGERS, None),
+    "dues:remit": R(None, MANAGERS),
+    "dues:region": R(COMMUNE, COMMUNE, args={"org_id": "commune"}),
+    "dues:report": R(COMMUNE, None, args={"org_id": "commune"}),
+    "dues:report_xlsx": R(COMMUNE, None, args={"org_id": "commune"}),
 }
 
 # Which object of the scene fills each URL argument, unless the rule says otherwise.
@@ -296,6 +308,7 @@ DEFAULT_ARGS = {
     "exemption_id": "exemption",
     "removal_id": "removal",
     "flag_id": "removal_flag",
+    "receipt_id": "dues_receipt",
 }
 MISSING_ID = 987654321
 ARG = re.compile(r"<(?:(\w+):)?(\w+)>")
@@ -348,8 +361,10 @@ def scene(world: World) -> Scene:
     inspections = inspection_scene(world)
     residence = residence_scene(world)
     discipline = discipline_scene(world)
+    dues = dues_scene(world)
     extra = {
         "registration": residence.registration.pk,
+        "dues_receipt": dues.receipt.pk,
         "briefing": briefings.briefing.pk, "briefing_item": briefings.item.pk, "briefing_issue": briefings.issue.pk,
         "inspection_plan": inspections.plan.pk, "inspection_item": inspections.item.pk, "follow_up": inspections.follow_up.pk,
         "transfer": in_transit(world, member=world.secretary_member).pk, "incoming_transfer": incoming(world).pk,

@@ -12,6 +12,7 @@ from chibo.briefings import selectors_home as briefings_home
 from chibo.core import selectors_home as core_home
 from chibo.core.access import policy_for
 from chibo.discipline import selectors_home as discipline_home
+from chibo.dues import selectors_home as dues_home
 from chibo.inspections import selectors_home as inspections_home
 from chibo.meetings import selectors_home as home_sel
 from chibo.petitions.selectors_home import petitions_home
@@ -52,6 +53,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "transfers_home": transfers_home.home(policy=policy, today=timezone.localdate(now)),
         "residence_home": residence_home.home(policy=policy, today=timezone.localdate(now)),
         "discipline_home": discipline_home.home(policy=policy, today=timezone.localdate(now)),
+        "dues_home": dues_home.home(policy=policy, today=timezone.localdate(now)),
     }
     return render(request, "chibo/home.html", context)
 

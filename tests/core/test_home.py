@@ -295,7 +295,7 @@ PETITIONS_STAFF = 1
 PETITIONS_SECRETARY = 2
 # session, user; grants (policy); the member part: own cell, next meeting, comments, agenda,
 # materials; unread (latest; the count only when the latest fill the box).
-MEMBER_QUERIES = 2 + 1 + 5 + 1 + 1 + 1  # ... the member's open tasks; the briefing the member is invited to
+MEMBER_QUERIES = 2 + 1 + 5 + 1 + 1 + 1 + 2  # ... the member's open tasks; the briefing the member is invited to; dues (owed, receipts)
 # the secretary part: cells, the months' meetings (+ the meeting-day rule while there is none);
 # whether a secretary grant is on a committee (it is on the cell: no committee part); the
 # secretary is a member too. Then petitions; tasks (the cells, their task counts); briefings (committees);
@@ -311,7 +311,11 @@ RESIDENCE = 2
 # Discipline: the granted nodes (with their last reconciliation), the cells' open flags; staff: the
 # nodes, the removal proposals, the overdue cells.
 DISCIPLINE_SECRETARY, DISCIPLINE_STAFF = 2, 3
-SECRETARY_QUERIES = MEMBER_QUERIES + 3 + PETITIONS_SECRETARY + 2 + 1 + 3 + PROBATION + TRANSFERS + RESIDENCE + DISCIPLINE_SECRETARY
+# Party dues (secretaries): the cells, this month's receipts, the arrears.
+DUES_SECRETARY = 3
+SECRETARY_QUERIES = (
+    MEMBER_QUERIES + 3 + PETITIONS_SECRETARY + 2 + 1 + 3 + PROBATION + TRANSFERS + RESIDENCE + DISCIPLINE_SECRETARY + DUES_SECRETARY
+)
 # the committee part: grants, the nodes, then two per node (cells and meetings, both months at once).
 STAFF_QUERIES = 2 + 1 + 1 + 2 + 1 + PETITIONS_STAFF + 2 + 2 + PROBATION + TRANSFERS + DISCIPLINE_STAFF  # ... unread notifications; briefings, inspections
 
