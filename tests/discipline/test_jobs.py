@@ -73,22 +73,23 @@ def test_a_dismissed_flag_stays_dismissed(world, frozen):
 
 
 def test_the_dues_provider_is_skipped_without_the_dues_app(world, frozen, monkeypatch):
+    monkeypatch.setattr("django.apps.apps.is_installed", lambda name: name != "chibo.dues")
     dues = grounds.provider_for("dues")
     assert dues is not None and not dues.available()
     assert [p.ground for p in grounds.active_providers()] == ["absence"]
 
 
-def test_the_dues_provider_flags_three_unpaid_months_when_installed(world, frozen, monkeypatch):
-    """The dues app's selector, stood in for: 3 unpaid months of this year flag the member."""
-    import sys
-    import types
+def test_three_unpaid_months_of_dues_flag_the_member(world, frozen):
+    """Read from the dues app's records (chibo.dues.selectors.unpaid_months): a basis from January and
+    receipts for January and February leave March to May unpaid on 20/06 (June is still to pay)."""
+    from chibo.dues import services as dues
 
-    fake = types.ModuleType("chibo.dues.selectors")
-    fake.unpaid_months = lambda *, member_ids, year, until: {world.member.pk: M[:3]} if world.member.pk in member_ids else {}  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "chibo.dues", types.ModuleType("chibo.dues"))
-    monkeypatch.setitem(sys.modules, "chibo.dues.selectors", fake)
-    monkeypatch.setattr(grounds.DuesProvider, "available", lambda self: True)
+    secretary = world.users["secretary"]
+    dues.basis_set(actor=secretary, member=world.member, category="other", base_vnd=None, month_from=M[0])
+    assert jobs.flag_grounds(today=frozen) == 1  # January to June unpaid
+    RemovalFlag.objects.all().delete()
+    dues.receipt_create(actor=secretary, member=world.member, months=M[:2], paid_on=dt.date(2026, 6, 1))
     assert jobs.flag_grounds(today=frozen) == 1
     flag = RemovalFlag.objects.get()
-    assert flag.ground == "dues" and len(flag.months) == 3
-    assert grounds.DuesProvider().evidence_links(flag)[0][1] == f"/members/{world.member.pk}/"  # the dues page once it exists
+    assert flag.ground == "dues" and flag.months[:3] == [m.isoformat() for m in M[2:5]]
+    assert grounds.DuesProvider().evidence_links(flag)[0][1] == f"/dues/member/{world.member.pk}/"
