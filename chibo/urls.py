@@ -12,6 +12,7 @@ urlpatterns = [
     path("briefings/", include("chibo.briefings.urls")),
     path("inspections/", include("chibo.inspections.urls")),
     path("followup/", include("chibo.followup.urls")),
+    path("admissions/", include("chibo.admissions.urls")),
     path("api/v1/", include("chibo.api.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
 ]

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from chibo.admissions import selectors_home as admissions_home
 from chibo.briefings import selectors_home as briefings_home
 from chibo.core import selectors_home as core_home
 from chibo.core.access import policy_for
@@ -44,6 +45,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "tasks_home": task_home(policy=policy, now=now),
         "briefings_home": briefings_home.home(policy=policy, today=timezone.localdate(now)),
         "inspections_home": inspections_home.home(policy=policy, today=timezone.localdate(now)),
+        "admissions_home": admissions_home.home(policy=policy, today=timezone.localdate(now)),
     }
     return render(request, "chibo/home.html", context)
 
