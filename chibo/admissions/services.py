@@ -362,7 +362,7 @@ def step_record(
     step.save()
     if kind == StepKind.INTRODUCERS:
         Introducer.objects.bulk_create([Introducer(step=step, member=m, worked_since=since) for m, since in introducers or [] if since])
-        after_extra = {"introducers": [{"member": m.pk, "since": since} for m, since in introducers or []]}
+        after_extra = {"introducers": [{"member": m.pk, "since": audit.jsonable(since)} for m, since in introducers or []]}
     if step.passed:
         candidate.step_done = STEP_NUMBER[kind]
         if kind == StepKind.CELL_VOTE:
