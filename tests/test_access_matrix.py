@@ -51,6 +51,7 @@ from chibo.meetings.models import AgendaItem, Material, Meeting, MeetingStatus, 
 from chibo.members.models import Member
 from chibo.petitions.models import Petition
 from chibo.tasks.models import Task, TaskReport
+from tests.admissions.factories import admissions_scene
 from tests.briefings.factories import briefing_scene
 from tests.factories import World
 from tests.inspections.factories import inspection_scene
@@ -227,6 +228,18 @@ RULES: dict[str, R] = {
     "followup:stats_xlsx": R(CELL, None),
     # links between the loops: a briefing issue becomes a task or a petition (the committee's staff)
     "briefings:issue_convert": R(None, COMMUNE),
+    # admissions: candidates read and recorded through their cell (its secretary and the staff above);
+    # the committee's page, quotas and residential areas through the commune
+    "admissions:cell": R(MANAGERS, None),
+    "admissions:create": R(MANAGERS, MANAGERS),
+    "admissions:candidate": R(MANAGERS, None),
+    "admissions:step": R(None, MANAGERS),  # the scene's next step is the cell's (the decision: the committee's)
+    "admissions:extend": R(None, COMMUNE),  # the deciding committee (the service refuses: not yet at that step)
+    "admissions:stop": R(None, MANAGERS),
+    "admissions:document": R(MANAGERS, None),
+    "admissions:org": R(COMMUNE, None, args={"org_id": "commune"}),
+    "admissions:quota": R(None, COMMUNE, args={"org_id": "commune"}),
+    "admissions:areas": R(COMMUNE, COMMUNE, args={"org_id": "commune"}),
 }
 
 # Which object of the scene fills each URL argument, unless the rule says otherwise.
@@ -246,6 +259,8 @@ DEFAULT_ARGS = {
     "plan_id": "inspection_plan",
     "pitem_id": "inspection_item",
     "followup_id": "follow_up",
+    "candidate_id": "candidate",
+    "step_id": "admission_step",
 }
 MISSING_ID = 987654321
 ARG = re.compile(r"<(?:(\w+):)?(\w+)>")
@@ -296,9 +311,11 @@ def scene(world: World) -> Scene:
     task, report = task_scene(world, built.meeting)
     briefings = briefing_scene(world)
     inspections = inspection_scene(world)
+    admissions = admissions_scene(world)
     extra = {
         "briefing": briefings.briefing.pk, "briefing_item": briefings.item.pk, "briefing_issue": briefings.issue.pk,
         "inspection_plan": inspections.plan.pk, "inspection_item": inspections.item.pk, "follow_up": inspections.follow_up.pk,
+        **admissions,
     }
     return Scene(
         world=world, meeting=built.meeting, item=built.item, material=built.material, assignment=built.assignment,

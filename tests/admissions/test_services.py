@@ -9,7 +9,14 @@ import pytest
 import time_machine
 
 from chibo.admissions import jobs, selectors, services
-from chibo.admissions.models import AdmissionQuota, AdmissionStep, Candidate, ResidentialArea, State, StepKind
+from chibo.admissions.models import (
+    AdmissionQuota,
+    AdmissionStep,
+    Candidate,
+    ResidentialArea,
+    State,
+    StepKind,
+)
 from chibo.core.errors import ChiboError
 from chibo.core.models import AuditEvent
 from chibo.core.workdays import add_working_days
