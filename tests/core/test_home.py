@@ -299,10 +299,10 @@ MEMBER_QUERIES = 2 + 1 + 5 + 1 + 1 + 1  # ... the member's open tasks; the brief
 # the secretary part: cells, the months' meetings (+ the meeting-day rule while there is none);
 # whether a secretary grant is on a committee (it is on the cell: no committee part); the
 # secretary is a member too. Then petitions; tasks (the cells, their task counts); briefings (committees);
-# inspections (committees, cells, items).
-SECRETARY_QUERIES = MEMBER_QUERIES + 3 + PETITIONS_SECRETARY + 2 + 1 + 3
+# inspections (committees, cells, items); admissions (the cells' candidates, one query).
+SECRETARY_QUERIES = MEMBER_QUERIES + 3 + PETITIONS_SECRETARY + 2 + 1 + 3 + 1
 # the committee part: grants, the nodes, then two per node (cells and meetings, both months at once).
-STAFF_QUERIES = 2 + 1 + 1 + 2 + 1 + PETITIONS_STAFF + 2 + 2  # ... unread notifications; briefings and inspections: nodes, rows
+STAFF_QUERIES = 2 + 1 + 1 + 2 + 1 + PETITIONS_STAFF + 2 + 2 + 1  # ... unread notifications; briefings and inspections: nodes, rows; admissions: decisions due
 
 
 @pytest.mark.parametrize("extra_cells", [0, 8])
