@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -68,7 +68,7 @@ def cell_list(request: HttpRequest, org_id: int) -> HttpResponse:
 @login_required
 def create(request: HttpRequest, org_id: int) -> HttpResponse:
     version = _cell_or_404(policy_for(request), org_id, Action.EDIT_MEMBER)
-    form = f.CandidateForm(request.POST or None)
+    form = f.CandidateForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         candidate = run_service(form, lambda: services.candidate_create(actor=request.user, cell=version.org, data=form.cleaned_data))
         if candidate is not None:
@@ -220,7 +220,7 @@ def quota(request: HttpRequest, org_id: int) -> HttpResponse:
             form.add_error("org", _("Chỉ cấp trên giao chỉ tiêu: hãy chọn chi bộ hoặc đảng bộ cấp xã trực thuộc."))
         elif run_service(form, lambda: services.quota_set(actor=request.user, org=target.org, year=form.cleaned_data["year"], target=form.cleaned_data["target"])):
             messages.success(request, _("Đã lưu chỉ tiêu kết nạp."))
-            return redirect(f"{request.path.replace('quota/', '')}?year={form.cleaned_data['year']}")
+            return redirect(reverse("admissions:org", args=[org_id]) + f"?year={form.cleaned_data['year']}")
     return render(request, "admissions/org.html", _org_context(request, version, quota_form=form), status=400)
 
 
@@ -230,7 +230,7 @@ def areas(request: HttpRequest, org_id: int) -> HttpResponse:
     policy = policy_for(request)
     version = _committee_or_404(policy, org_id)
     can_add = services.is_commune_level(version) and policy.can(Action.EDIT_MEMBER, org_id=org_id)
-    form = f.AreaForm(request.POST or None) if can_add else None
+    form = (f.AreaForm(request.POST) if request.method == "POST" else f.AreaForm()) if can_add else None
     if request.method == "POST":
         if form is None:
             raise Http404

@@ -159,3 +159,13 @@ def test_document_download(world, client_for, frozen, settings, tmp_path):
     response = client_for("secretary").get(reverse("admissions:document", args=[step.pk]))
     assert response.status_code == 200 and b"".join(response.streaming_content) == PDF
     assert client_for("outsider").get(reverse("admissions:document", args=[step.pk])).status_code == 404
+
+
+def test_member_page_names_the_admission(world, client_for):
+    with time_machine.travel(vn(2026, 11, 20, 10), tick=False):
+        candidate = make_candidate(world)
+        advance(world, candidate, through=StepKind.CEREMONY)
+        body = client_for("secretary").get(reverse("members:detail", args=[candidate.member_id])).content.decode()
+        assert 'data-testid="member-admission"' in body and "20/05/2026" in body
+        body = client_for("secretary").get(reverse("members:detail", args=[world.member.pk])).content.decode()
+        assert 'data-testid="member-admission"' not in body
