@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "chibo.probation",
     "chibo.residence",
     "chibo.discipline",
+    "chibo.admissions",
     "chibo.followup",
     "chibo.transfers",
     "chibo.dues",
@@ -342,6 +343,19 @@ CHIBO_TASK_REMINDER_DAYS = envint("CHIBO_TASK_REMINDER_DAYS", "2")
 CHIBO_MATERIAL_MAX_BYTES = envint("CHIBO_MATERIAL_MAX_BYTES", str(20 * 1024 * 1024))
 MEDIA_ROOT = Path(os.getenv("CHIBO_MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
+
+# Admission (chibo.admissions, docs/architecture.md). LOW rules of domain.md §2, versioned (chibo.core.rules.rule_on,
+# read on the step's date): a Youth Union candidate may have one introducer plus the Youth Union's resolution; the
+# comments of mass organisations and the residence committee (step 5) are required.
+CHIBO_ADMISSION_YOUTH_UNION_ONE_INTRODUCER = [("2000-01-01", envbool("CHIBO_ADMISSION_YOUTH_UNION_ONE_INTRODUCER", "true"))]
+CHIBO_ADMISSION_COMMENTS_REQUIRED = [("2000-01-01", envbool("CHIBO_ADMISSION_COMMENTS_REQUIRED", "true"))]
+# HIGH rules (232-QĐ/TW §4, domain.md "Numeric rules"): the decision within 60 working days of the cell's vote,
+# extendable once by 30; the ceremony within 30 working days of the decision; introducers worked with the
+# candidate at least 12 months.
+CHIBO_ADMISSION_DECISION_WORKDAYS = envint("CHIBO_ADMISSION_DECISION_WORKDAYS", "60")
+CHIBO_ADMISSION_EXTENSION_WORKDAYS = envint("CHIBO_ADMISSION_EXTENSION_WORKDAYS", "30")
+CHIBO_ADMISSION_CEREMONY_WORKDAYS = envint("CHIBO_ADMISSION_CEREMONY_WORKDAYS", "30")
+CHIBO_ADMISSION_INTRODUCER_MONTHS = envint("CHIBO_ADMISSION_INTRODUCER_MONTHS", "12")
 
 # Briefings (giao ban, docs/architecture.md): how many a committee plans a year (quarterly by default,
 # seeds 000-004; some committees hold them twice a year), and how many days ahead invitees are reminded.

@@ -17,6 +17,7 @@ urlpatterns = [
     path("transfers/", include("chibo.transfers.urls")),
     path("residence/", include("chibo.residence.urls")),
     path("dues/", include("chibo.dues.urls")),
+    path("admissions/", include("chibo.admissions.urls")),
     path("api/v1/", include("chibo.api.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
 ]

@@ -51,6 +51,7 @@ from chibo.meetings.models import AgendaItem, Material, Meeting, MeetingStatus, 
 from chibo.members.models import Member
 from chibo.petitions.models import Petition
 from chibo.tasks.models import Task, TaskReport
+from tests.admissions.factories import admissions_scene
 from tests.briefings.factories import briefing_scene
 from tests.discipline.factories import discipline_scene
 from tests.dues.factories import dues_scene
@@ -284,6 +285,18 @@ RULES: dict[str, R] = {
     "dues:region": R(COMMUNE, COMMUNE, args={"org_id": "commune"}),
     "dues:report": R(COMMUNE, None, args={"org_id": "commune"}),
     "dues:report_xlsx": R(COMMUNE, None, args={"org_id": "commune"}),
+    # admissions: candidates read and recorded through their cell (its secretary and the staff above);
+    # the committee's page, quotas and residential areas through the commune
+    "admissions:cell": R(MANAGERS, None),
+    "admissions:create": R(MANAGERS, MANAGERS),
+    "admissions:candidate": R(MANAGERS, None),
+    "admissions:step": R(None, MANAGERS),  # the scene's next step is the cell's (the decision: the committee's)
+    "admissions:extend": R(None, COMMUNE),  # the deciding committee (the service refuses: not yet at that step)
+    "admissions:stop": R(None, MANAGERS),
+    "admissions:document": R(MANAGERS, None),
+    "admissions:org": R(COMMUNE, None, args={"org_id": "commune"}),
+    "admissions:quota": R(None, COMMUNE, args={"org_id": "commune"}),
+    "admissions:areas": R(COMMUNE, COMMUNE, args={"org_id": "commune"}),
 }
 
 # Which object of the scene fills each URL argument, unless the rule says otherwise.
@@ -309,6 +322,8 @@ DEFAULT_ARGS = {
     "removal_id": "removal",
     "flag_id": "removal_flag",
     "receipt_id": "dues_receipt",
+    "candidate_id": "candidate",
+    "step_id": "admission_step",
 }
 MISSING_ID = 987654321
 ARG = re.compile(r"<(?:(\w+):)?(\w+)>")
@@ -362,6 +377,7 @@ def scene(world: World) -> Scene:
     residence = residence_scene(world)
     discipline = discipline_scene(world)
     dues = dues_scene(world)
+    admissions = admissions_scene(world)
     extra = {
         "registration": residence.registration.pk,
         "dues_receipt": dues.receipt.pk,
@@ -369,6 +385,7 @@ def scene(world: World) -> Scene:
         "inspection_plan": inspections.plan.pk, "inspection_item": inspections.item.pk, "follow_up": inspections.follow_up.pk,
         "transfer": in_transit(world, member=world.secretary_member).pk, "incoming_transfer": incoming(world).pk,
         "exemption": discipline.exemption.pk, "removal": discipline.removal.pk, "removal_flag": discipline.flag.pk,
+        **admissions,
     }
     return Scene(
         world=world, meeting=built.meeting, item=built.item, material=built.material, assignment=built.assignment,

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from chibo.admissions import selectors_home as admissions_home
 from chibo.briefings import selectors_home as briefings_home
 from chibo.core import selectors_home as core_home
 from chibo.core.access import policy_for
@@ -54,6 +55,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "residence_home": residence_home.home(policy=policy, today=timezone.localdate(now)),
         "discipline_home": discipline_home.home(policy=policy, today=timezone.localdate(now)),
         "dues_home": dues_home.home(policy=policy, today=timezone.localdate(now)),
+        "admissions_home": admissions_home.home(policy=policy, today=timezone.localdate(now)),
     }
     return render(request, "chibo/home.html", context)
 

@@ -313,11 +313,12 @@ RESIDENCE = 2
 DISCIPLINE_SECRETARY, DISCIPLINE_STAFF = 2, 3
 # Party dues (secretaries): the cells, this month's receipts, the arrears.
 DUES_SECRETARY = 3
-SECRETARY_QUERIES = (
-    MEMBER_QUERIES + 3 + PETITIONS_SECRETARY + 2 + 1 + 3 + PROBATION + TRANSFERS + RESIDENCE + DISCIPLINE_SECRETARY + DUES_SECRETARY
-)
+# Admissions: the cells' candidates (secretaries); the decisions due (staff).
+ADMISSIONS = 1
+LIFECYCLES_SECRETARY = PROBATION + TRANSFERS + RESIDENCE + DISCIPLINE_SECRETARY + DUES_SECRETARY + ADMISSIONS
+SECRETARY_QUERIES = MEMBER_QUERIES + 3 + PETITIONS_SECRETARY + 2 + 1 + 3 + LIFECYCLES_SECRETARY
 # the committee part: grants, the nodes, then two per node (cells and meetings, both months at once).
-STAFF_QUERIES = 2 + 1 + 1 + 2 + 1 + PETITIONS_STAFF + 2 + 2 + PROBATION + TRANSFERS + DISCIPLINE_STAFF  # ... unread notifications; briefings, inspections
+STAFF_QUERIES = 2 + 1 + 1 + 2 + 1 + PETITIONS_STAFF + 2 + 2 + PROBATION + TRANSFERS + DISCIPLINE_STAFF + ADMISSIONS  # ... briefings, inspections
 
 
 @pytest.mark.parametrize("extra_cells", [0, 8])
