@@ -150,6 +150,10 @@ def member_update(*, actor: Any, member: Member, data: dict[str, Any]) -> Member
     member = Member.objects.select_for_update().get(pk=member.pk)
     before = audit.snapshot(member, PROFILE_FIELDS)
     clean = _clean_profile(data, member=member)
+    # The official date of a probationary member is set by the probation lifecycle (chibo/probation).
+    current = StatusPeriod.objects.filter(member=member, valid_to=OPEN).values_list("status", flat=True).first()
+    if current == Status.PROBATIONARY and clean.get("official_on") != member.official_on:
+        raise ChiboError(_("Ngày chính thức của đảng viên dự bị được ghi khi cấp ủy công nhận đảng viên chính thức."), field="official_on")
     for key, value in clean.items():
         setattr(member, key, value)
     member.full_name = _full_name(member.surname, member.middle_name, member.given_name)

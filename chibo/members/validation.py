@@ -139,6 +139,18 @@ def check_dates(
             raise ChiboError(_("Ngày chính thức không được ở tương lai."), field="official_on")
         if official_on < admitted_on:
             raise ChiboError(_("Ngày chính thức phải sau ngày vào Đảng."), field="official_on")
+        # Charter Art. 5 (domain.md §2, HIGH): official on the day the probation's months end, not before.
+        from django.conf import settings
+
+        from chibo.core.dates import add_months, fmt_date
+
+        months = int(getattr(settings, "CHIBO_PROBATION_MONTHS", 12))
+        if official_on < add_months(admitted_on, months):
+            raise ChiboError(
+                _("Ngày chính thức không được trước khi hết %(n)s tháng dự bị (%(day)s).")
+                % {"n": months, "day": fmt_date(add_months(admitted_on, months))},
+                field="official_on",
+            )
 
 
 def check_name_part(value: str, *, field: str, label: str, required: bool = True) -> str:

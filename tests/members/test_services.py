@@ -236,3 +236,27 @@ def test_admission_age_at_each_bound_through_the_service(world, admitted, ok, mo
             services.member_create(actor=None, org=world.cell, data=data, joined_on=None)
         assert refused.value.field == "admitted_on"
         assert Member.objects.count() == count
+
+
+def test_official_date_not_before_the_twelve_months_of_probation(world):
+    """Issue 9: a member was made official one day after admission; the official date is the end of the probation."""
+    data = {"surname": "Lý", "middle_name": "Văn", "given_name": "Mười", "date_of_birth": dt.date(1990, 1, 1), "sex": "male",
+            "admitted_on": dt.date(2024, 3, 31), "official_on": dt.date(2025, 3, 30), "citizen_id": "001090000077"}
+    with pytest.raises(ChiboError, match="hết 12 tháng dự bị") as refused:
+        services.member_create(actor=None, org=world.cell, data=data)
+    assert refused.value.field == "official_on"
+    member = services.member_create(actor=None, org=world.cell, data={**data, "official_on": dt.date(2025, 3, 31)})
+    assert member.official_on == dt.date(2025, 3, 31)
+
+
+def test_a_probationary_members_official_date_is_not_edited_by_hand(world):
+    probationer = services.member_create(actor=None, org=world.cell, data={
+        "surname": "Lý", "middle_name": "Thị", "given_name": "Mai", "date_of_birth": dt.date(1995, 5, 5), "sex": "female",
+        "admitted_on": dt.date(2024, 1, 10), "citizen_id": "001195000078",
+    })
+    with pytest.raises(ChiboError, match="công nhận đảng viên chính thức") as refused:
+        services.member_update(actor=None, member=probationer, data={"official_on": dt.date(2025, 1, 10)})
+    assert refused.value.field == "official_on"
+    probationer.refresh_from_db()
+    assert probationer.official_on is None
+    services.member_update(actor=None, member=probationer, data={"phone": "0912345678"})  # the rest still edits
