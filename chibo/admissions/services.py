@@ -354,7 +354,7 @@ def step_record(
             actor=actor, org=candidate.cell,
             data={"surname": candidate.surname, "middle_name": candidate.middle_name, "given_name": candidate.given_name, "sex": candidate.sex,
                   "date_of_birth": candidate.date_of_birth, "admitted_on": on, "official_on": None, "citizen_id": citizen, "phone": candidate.phone},
-            joined_on=on, status=Status.PROBATIONARY,
+            joined_on=on, status=Status.PROBATIONARY, age_on=candidate.cell_vote_on,
         )  # fmt: skip
         candidate.citizen_id, candidate.member, candidate.admitted_on, candidate.state = member.citizen_id, member, on, State.ADMITTED
         after_extra = {"member": member.pk}

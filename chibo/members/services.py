@@ -45,8 +45,10 @@ def _full_name(surname: str, middle: str, given: str) -> str:
     return " ".join(p for p in (surname, middle, given) if p)
 
 
-def _clean_profile(data: dict[str, Any], *, member: Member | None = None) -> dict[str, Any]:
-    """Validate a whole profile (the member's current values completed by ``data``)."""
+def _clean_profile(data: dict[str, Any], *, member: Member | None = None, age_on: dt.date | None = None) -> dict[str, Any]:
+    """Validate a whole profile (the member's current values completed by ``data``). The admission age
+    is checked on ``age_on`` (the cell's review, when the admission lifecycle knows it), else on the
+    admission day."""
     current = {f: getattr(member, f) for f in PROFILE_FIELDS} if member else {}
     merged = {**current, **{k: v for k, v in data.items() if k in PROFILE_FIELDS}}
     out: dict[str, Any] = {}
@@ -68,6 +70,7 @@ def _clean_profile(data: dict[str, Any], *, member: Member | None = None) -> dic
         admitted_on=out["admitted_on"],
         official_on=official,
         today=today(),
+        age_on=age_on,
         min_age=settings.CHIBO_ADMISSION_AGE_MIN,
         max_age=settings.CHIBO_ADMISSION_AGE_MAX,
     )
@@ -111,10 +114,14 @@ def _cell_version(org: Organisation, on: dt.date) -> OrgVersion:
 
 
 @transaction.atomic
-def member_create(*, actor: Any, org: Organisation, data: dict[str, Any], joined_on: dt.date | None = None, status: str | None = None) -> Member:
+def member_create(
+    *, actor: Any, org: Organisation, data: dict[str, Any], joined_on: dt.date | None = None, status: str | None = None,
+    age_on: dt.date | None = None,
+) -> Member:
     """Add a member to a cell. ``joined_on`` is when the cell took the record
-    (default: the admission day, or the cell's founding day if the cell is younger)."""
-    clean = _clean_profile(data)
+    (default: the admission day, or the cell's founding day if the cell is younger). ``age_on``: the day
+    the admission age rule is checked on (the cell's review; default the admission day)."""
+    clean = _clean_profile(data, age_on=age_on)
     joined_on = joined_on or max(clean["admitted_on"], org.founded_on)
     if joined_on > today():
         raise ChiboError(_("Ngày bắt đầu sinh hoạt không được ở tương lai."), field="joined_on")

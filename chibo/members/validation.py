@@ -128,12 +128,13 @@ def check_dates(
     today: dt.date,
     min_age: int,
     max_age: int | None = None,
+    age_on: dt.date | None = None,
 ) -> None:
     if date_of_birth > today:
         raise ChiboError(_("Ngày sinh không được ở tương lai."), field="date_of_birth")
     if admitted_on > today:
         raise ChiboError(_("Ngày vào Đảng không được ở tương lai."), field="admitted_on")
-    check_admission_age(date_of_birth=date_of_birth, admitted_on=admitted_on, min_age=min_age, max_age=max_age)
+    check_admission_age(date_of_birth=date_of_birth, admitted_on=age_on or admitted_on, min_age=min_age, max_age=max_age)
     if official_on is not None:
         if official_on > today:
             raise ChiboError(_("Ngày chính thức không được ở tương lai."), field="official_on")

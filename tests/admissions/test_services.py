@@ -344,3 +344,10 @@ def test_white_villages(world, frozen):
     problems = {r.area.name: r.problem for r in found["rows"]}
     assert problems == {"Trung Sơn": "", "Đồng Tâm": "no_member", "Khe Mai": "no_cell"}
     assert found["no_cell"] == 1 and found["no_member"] == 1
+
+
+def test_sixty_at_the_cells_review_is_admitted_though_older_at_the_ceremony(world, frozen):
+    """The age rule is read at the cell's review: 60 years 0 months on 01/04/2026, 60 years 1 month at
+    the ceremony on 20/05/2026; the member is created (the registry's own check follows the review day)."""
+    candidate = advance(world, make_candidate(world, born=dt.date(1966, 4, 1)), through=StepKind.CEREMONY)
+    assert candidate.member is not None and candidate.member.admitted_on == dt.date(2026, 5, 20)
