@@ -28,7 +28,9 @@ def json_figures(*, path: str, year: int, on: dt.date) -> dict[str, int]:
         )
         .values_list("member_id", "member__admitted_on", "member__probation_case__state", "member__probation_case__referred_on")
     )  # fmt: skip
-    members = {member_id: rest for member_id, *rest in rows}
+    members: dict[int, tuple[dt.date | None, str | None, dt.date | None]] = {
+        member_id: (admitted_on, state, referred_on) for member_id, admitted_on, state, referred_on in rows
+    }
     probationary, due, overdue = len(members), 0, 0
     for admitted_on, state, referred_on in members.values():
         if admitted_on is None:
