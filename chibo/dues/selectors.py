@@ -198,14 +198,21 @@ class Report:
 RECEIVED_SHOWN = 50
 
 
-def report(*, policy: Policy, version: OrgVersion, year: int, month: int, today: dt.date) -> Report:
-    """The dues of ``version``'s subtree for the months 01..``month`` of ``year``, on the tree of the
-    period's last day (or today, if earlier), drill-down by child. Seven queries, none per child."""
+def report_period(*, year: int, month: int, today: dt.date) -> tuple[dt.date, dt.date, dt.date, dt.date, dt.date]:
+    """(first day of the year, first day of the last month, the period's last day, the as-of day — the
+    period's last day or today if earlier —, the last month whose end counts for arrears)."""
     start = dt.date(year, 1, 1)
     end_month = dt.date(year, month, 1)
     period_end = rates.last_of_month(end_month)
     on = min(period_end, today)
     ended_before = rates.last_of_month(end_month) if period_end <= on else add_months(on.replace(day=1), -1)
+    return start, end_month, period_end, on, ended_before
+
+
+def report(*, policy: Policy, version: OrgVersion, year: int, month: int, today: dt.date) -> Report:
+    """The dues of ``version``'s subtree for the months 01..``month`` of ``year``, on the tree of the
+    period's last day (or today, if earlier), drill-down by child. Seven queries, none per child."""
+    start, end_month, period_end, on, ended_before = report_period(year=year, month=month, today=today)
     subtree = list(OrgVersion.objects.filter(valid_from__lte=on, valid_to__gt=on, path__startswith=version.path).values_list("org_id", "path", "name", "parent_id"))
     names = {org_id: name for org_id, _p, name, _pa in subtree}
     visible = {v.org_id: v for v in policy.versions(on=on, action=Action.VIEW_ORG).filter(parent_id=version.org_id).order_by("name")}
