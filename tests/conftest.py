@@ -76,6 +76,20 @@ def pytest_configure(config: pytest.Config) -> None:
         _session_clock.start()
 
 
+# The slowest files first. pytest-xdist (``--dist loadfile``) hands each test process whole files in
+# collection order: a file holding minutes (the province build, the district demos, the access matrix)
+# collected late would keep one process busy long after the other has finished.
+SLOW_FIRST = ("tests/demo/test_demo_province.py", "tests/test_access_matrix.py", "tests/demo/")
+
+
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        path = item.nodeid.split("::")[0]
+        return next((i for i, prefix in enumerate(SLOW_FIRST) if path.startswith(prefix)), len(SLOW_FIRST))
+
+    items.sort(key=rank)  # stable: the order inside each file is kept
+
+
 def pytest_unconfigure(config: pytest.Config) -> None:
     global _session_clock
     if _session_clock is not None:
