@@ -167,5 +167,6 @@ def test_member_page_names_the_admission(world, client_for):
         advance(world, candidate, through=StepKind.CEREMONY)
         body = client_for("secretary").get(reverse("members:detail", args=[candidate.member_id])).content.decode()
         assert 'data-testid="member-admission"' in body and "20/05/2026" in body
+        assert 'data-testid="member-admission-file"' in body  # the file, for those who manage the cell
         body = client_for("secretary").get(reverse("members:detail", args=[world.member.pk])).content.decode()
         assert 'data-testid="member-admission"' not in body
