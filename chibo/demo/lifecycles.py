@@ -106,7 +106,7 @@ def prepare(plan: Plan) -> Prepared:
             admitted = add_months(today, -12) - dt.timedelta(days=20 + 15 * in_persona)
             if p.memberships[0][1] > admitted or p.statuses[-1][0] not in ("official", "probationary") or len(p.statuses) > 2:
                 continue
-            if (admitted - p.born).days < 18 * 366 or (len(p.statuses) == 2 and p.statuses[1][1] >= today):
+            if not 18 * 366 <= (admitted - p.born).days <= 45 * 365 or (len(p.statuses) == 2 and p.statuses[1][1] >= today):
                 continue
             p.admitted = admitted
             p.statuses = [("probationary", admitted, OPEN, "")]
