@@ -447,13 +447,15 @@ def lifecycle_problems(*, today: dt.date) -> list[tuple[str, str]]:
     if not {TransferState.IN_TRANSIT, TransferState.RECEIVED} <= states:
         out.append(("transfer", f"transfers in states {sorted(states)}"))
     last_span = {m: (b, o) for m, b, o in Membership.objects.order_by("member_id", "valid_to").values_list("member_id", "valid_to", "org_id")}
-    for t in Transfer.objects.all():
-        if t.state == TransferState.IN_TRANSIT and (open_cell.get(t.member_id) != t.from_org_id or open_status.get(t.member_id) not in ("official", "probationary")):
-            out.append(("transfer", f"transfer #{t.pk} in transit: the member is not in the sending cell"))
-        if t.state == TransferState.RECEIVED and t.to_org_id is None:
-            left_on = StatusPeriod.objects.filter(member_id=t.member_id, valid_to=OPEN, status="transferred_out").values_list("valid_from", flat=True).first()
-            if left_on != t.received_on or t.member_id in open_cell or last_span.get(t.member_id) != (t.received_on, t.from_org_id):
-                out.append(("transfer", f"transfer #{t.pk} out of the province: status or membership not closed on {t.received_on}"))
+    for pk, state, mid, from_org, to_org, received_on in Transfer.objects.values_list("pk", "state", "member_id", "from_org_id", "to_org_id", "received_on"):
+        if mid is None:
+            continue
+        if state == TransferState.IN_TRANSIT and (open_cell.get(mid) != from_org or open_status.get(mid) not in ("official", "probationary")):
+            out.append(("transfer", f"transfer #{pk} in transit: the member is not in the sending cell"))
+        if state == TransferState.RECEIVED and to_org is None:
+            left_on = StatusPeriod.objects.filter(member_id=mid, valid_to=OPEN, status="transferred_out").values_list("valid_from", flat=True).first()
+            if left_on != received_on or mid in open_cell or last_span.get(mid) != (received_on, from_org):
+                out.append(("transfer", f"transfer #{pk} out of the province: status or membership not closed on {received_on}"))
 
     # Dues: receipts cover owed months of the member at the cell, for their total; remittances are the share.
     owed = set(settings.CHIBO_DUES_OWED_STATUSES)

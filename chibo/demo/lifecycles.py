@@ -27,7 +27,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from chibo.admissions.models import STEPS, AdmissionQuota, AdmissionStep, Candidate, Introducer, ResidentialArea, State, StepKind
+from chibo.admissions.models import (
+    STEPS,
+    AdmissionQuota,
+    AdmissionStep,
+    Candidate,
+    Introducer,
+    ResidentialArea,
+    State,
+    StepKind,
+)
 from chibo.admissions.services import is_commune_level
 from chibo.core.dates import add_months
 from chibo.core.models import OPEN
@@ -42,7 +51,13 @@ from chibo.members.models import Member
 from chibo.orgs.models import CELL_KINDS, Organisation, OrgVersion
 from chibo.probation import rules as probation_rules
 from chibo.probation.models import CaseState, ProbationCase, ProbationVote
-from chibo.residence.models import Assessment, ContactAttendance, ContactMeeting, Registration, ResidenceComment
+from chibo.residence.models import (
+    Assessment,
+    ContactAttendance,
+    ContactMeeting,
+    Registration,
+    ResidenceComment,
+)
 from chibo.transfers import rules as transfer_rules
 from chibo.transfers.models import EventKind, Kind, Transfer, TransferEvent
 from chibo.transfers.models import State as TransferState
@@ -123,12 +138,13 @@ def prepare(plan: Plan) -> Prepared:
     # last year; their membership closes on that day.
     for i, p in enumerate(plan.people):
         kind, start, _end, _note = p.statuses[-1]
-        if i not in personas and kind == "transferred_out" and today - dt.timedelta(days=300) <= start < today - dt.timedelta(days=20):
-            if len(p.memberships) == 1 and p.memberships[0][2] == OPEN and p.memberships[0][1] < start - dt.timedelta(days=60) and not p.positions:
-                p.memberships = [(p.memberships[0][0], p.memberships[0][1], start)]
-                p.statuses[-1] = (kind, start, OPEN, OUT_OF_PROVINCE[:300])
-                out.left = i
-                break
+        if i in personas or kind != "transferred_out" or not today - dt.timedelta(days=300) <= start < today - dt.timedelta(days=20):
+            continue
+        if len(p.memberships) == 1 and p.memberships[0][2] == OPEN and p.memberships[0][1] < start - dt.timedelta(days=60) and not p.positions:
+            p.memberships = [(p.memberships[0][0], p.memberships[0][1], start)]
+            p.statuses[-1] = (kind, start, OPEN, OUT_OF_PROVINCE[:300])
+            out.left = i
+            break
     return out
 
 
@@ -164,9 +180,10 @@ class Lifecycles:
             status = p.status_on(self.today)
             if key is not None and status in ("official", "probationary", "exempted", "temp_out"):
                 self.in_cell[org_ids[key]].append((i, member_ids[i], status))
-        grants = plan.persona_grants
-        self.persona_cell = org_ids[grants["bithu"][1]] if grants.get("bithu", ("", None))[1] is not None else None
-        self.persona_commune = org_ids[grants["canboxa"][1]] if grants.get("canboxa", ("", None))[1] is not None else None
+        cell_key = plan.persona_grants.get("bithu", ("", None))[1]
+        commune_key = plan.persona_grants.get("canboxa", ("", None))[1]
+        self.persona_cell = org_ids[cell_key] if cell_key is not None else None
+        self.persona_commune = org_ids[commune_key] if commune_key is not None else None
         chosen = OTHER_COMMUNES.get(plan.scale)
         others = [c for c in self.communes if c != self.persona_commune and self.cells_of(c)]
         if chosen is not None:
