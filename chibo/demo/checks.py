@@ -94,8 +94,10 @@ def check_database(*, today: dt.date) -> list[str]:
             problem("member", f"{label}: born {born}")
         if not 18 <= age_on(born, admitted) <= 45 or admitted > today:
             problem("member", f"{label}: admitted {admitted} (born {born})")
+        ms, ss = memberships.get(pk, []), statuses.get(pk, [])
         expected_official = _add_year(admitted) if _add_year(admitted) <= today else None
-        if official != expected_official:
+        # A probationer whose 12 months have ended but whose cell has not voted yet (issue 9) has none.
+        if official != expected_official and not (official is None and ss and ss[-1][2] == "probationary" and len(ss) == 1):
             problem("member", f"{label}: official {official}, expected {expected_official}")
         if bool(card) != bool(official) or (card and (len(card) != 8 or not card.isdigit())):
             problem("member", f"{label}: card {card!r} official {official}")
@@ -106,8 +108,11 @@ def check_database(*, today: dt.date) -> list[str]:
         if cid[-6:] in serials:
             problem("member", f"{label}: citizen ID serial {cid[-6:]} also #{serials[cid[-6:]]}")
         serials[cid[-6:]] = pk
-        ms, ss = memberships.get(pk, []), statuses.get(pk, [])
+        # A member who left chibo (a transfer out of the province) has no open membership from that day.
+        left = bool(ss) and ss[-1][2] == "transferred_out" and bool(ms) and ms[-1][1] == ss[-1][0]
         for seq, what in ((ms, "membership"), (ss, "status")):
+            if left and seq is ms:
+                continue
             if not seq or seq[-1][1] != OPEN or sum(1 for p in seq if p[1] == OPEN) != 1:
                 problem("member", f"{label}: not exactly one open {what}")
             for x, y in zip(seq, seq[1:], strict=False):
@@ -174,6 +179,10 @@ def check_database(*, today: dt.date) -> list[str]:
     # The follow-up loops (issue 8) ---------------------------------------------------------------
     member_cells = {m: [(a, b, o) for a, b, o in spans] for m, spans in memberships.items()}
     for kind, text in followup_problems(today=today, versions=versions, memberships=member_cells):
+        problem(kind, text)
+
+    # The member lifecycles (issue 9) -------------------------------------------------------------
+    for kind, text in lifecycle_problems(today=today):
         problem(kind, text)
 
     # Audit ---------------------------------------------------------------------------------
@@ -382,4 +391,110 @@ def followup_problems(
         items = InspectionItem.objects.filter(plan__year=year).exclude(status=ItemStatus.CANCELLED)
         if (f["planned"], f["done"]) != (items.count(), items.filter(status=ItemStatus.DONE).count()):
             out.append(("stats", f"inspections {f} vs {items.count()} rows"))
+    return out
+
+
+def lifecycle_problems(*, today: dt.date) -> list[tuple[str, str]]:
+    """Candidates, probationers, transfers, dues, residence registrations and residential areas checked
+    against the members' memberships and statuses (a few queries, checked in Python)."""
+    from django.conf import settings
+
+    from chibo.admissions.models import AdmissionQuota, Candidate, ResidentialArea, State
+    from chibo.dues import rates
+    from chibo.dues.models import DuesMonth, Receipt, Remittance
+    from chibo.dues.services import share_up
+    from chibo.probation import rules as probation_rules
+    from chibo.probation.models import ProbationVote
+    from chibo.residence.models import ContactMeeting, Registration, ResidenceComment
+    from chibo.transfers.models import State as TransferState
+    from chibo.transfers.models import Transfer
+
+    out: list[tuple[str, str]] = []
+    open_cell = dict(Membership.objects.filter(valid_to=OPEN).values_list("member_id", "org_id"))
+    open_status = dict(StatusPeriod.objects.filter(valid_to=OPEN).values_list("member_id", "status"))
+    current = {v.org_id: v for v in OrgVersion.objects.filter(valid_from__lte=today, valid_to__gt=today)}
+
+    # Admissions: every step, the admitted ones are members admitted that day, this year's quotas.
+    steps = set(Candidate.objects.filter(state=State.IN_PROGRESS).values_list("step_done", flat=True))
+    if not set(range(0, 9)) <= steps:
+        out.append(("admission", f"candidates at steps {sorted(steps)}, not every step"))
+    admitted = list(Candidate.objects.filter(state=State.ADMITTED).values_list("pk", "admitted_on", "member__admitted_on", "member_id"))
+    if not admitted:
+        out.append(("admission", "no admitted candidate"))
+    out.extend(("admission", f"candidate #{pk}: admitted {a}, member admitted {b}") for pk, a, b, _m in admitted if a != b)
+    out.extend(("admission", f"candidate #{pk}: its cell is not a current cell")
+               for pk, cell in Candidate.objects.values_list("pk", "cell_id") if cell not in current or current[cell].kind not in CELL_KINDS)
+    if not AdmissionQuota.objects.filter(year=today.year).exists():
+        out.append(("admission", f"no quota for {today.year}"))
+
+    # Probation: members due for their vote, their cases and votes.
+    due = [m for m in Member.objects.filter(pk__in=[k for k, s in open_status.items() if s == "probationary"]).values("pk", "admitted_on")
+           if probation_rules.probation_end(m["admitted_on"]) <= today]
+    if not due:
+        out.append(("probation", "no probationer due for the vote"))
+    if not ProbationVote.objects.filter(passed=False).exists():
+        out.append(("probation", "no failed probation vote"))
+    for mid, state, ends_on, admitted_on in ProbationVote.objects.values_list(
+        "case__member_id", "case__state", "case__ends_on", "case__member__admitted_on"
+    ):
+        if state in ("pending", "voted") and open_status.get(mid) != "probationary":
+            out.append(("probation", f"member #{mid}: a {state} case but status {open_status.get(mid)}"))
+        if ends_on != probation_rules.probation_end(admitted_on):
+            out.append(("probation", f"member #{mid}: the case ends on {ends_on}"))
+
+    # Transfers: in transit, still in the sending cell; out of chibo, gone from the day they left.
+    states = set(Transfer.objects.values_list("state", flat=True))
+    if not {TransferState.IN_TRANSIT, TransferState.RECEIVED} <= states:
+        out.append(("transfer", f"transfers in states {sorted(states)}"))
+    last_span = {m: (b, o) for m, b, o in Membership.objects.order_by("member_id", "valid_to").values_list("member_id", "valid_to", "org_id")}
+    for pk, state, mid, from_org, to_org, received_on in Transfer.objects.values_list("pk", "state", "member_id", "from_org_id", "to_org_id", "received_on"):
+        if mid is None:
+            continue
+        if state == TransferState.IN_TRANSIT and (open_cell.get(mid) != from_org or open_status.get(mid) not in ("official", "probationary")):
+            out.append(("transfer", f"transfer #{pk} in transit: the member is not in the sending cell"))
+        if state == TransferState.RECEIVED and to_org is None:
+            left_on = StatusPeriod.objects.filter(member_id=mid, valid_to=OPEN, status="transferred_out").values_list("valid_from", flat=True).first()
+            if left_on != received_on or mid in open_cell or last_span.get(mid) != (received_on, from_org):
+                out.append(("transfer", f"transfer #{pk} out of the province: status or membership not closed on {received_on}"))
+
+    # Dues: receipts cover owed months of the member at the cell, for their total; remittances are the share.
+    owed = set(settings.CHIBO_DUES_OWED_STATUSES)
+    months: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
+    for rid, mid, amount, cell in DuesMonth.objects.filter(receipt__isnull=False).values_list("receipt_id", "member_id", "amount_vnd", "cell_id"):
+        months[rid].append((mid, amount, cell))
+    collected: dict[tuple[int, dt.date], int] = defaultdict(int)
+    receipts = list(Receipt.objects.values_list("pk", "member_id", "cell_id", "amount_vnd", "paid_on"))
+    if not receipts or not DuesMonth.objects.filter(receipt__isnull=True, amount_vnd__gt=0, month__lt=today.replace(day=1)).exists():
+        out.append(("dues", "no receipts or no arrears"))
+    for rid, mid, cell, amount, paid_on in receipts:
+        rows = months.get(rid, [])
+        if not rows or any(m != mid or a <= 0 or c != cell for m, a, c in rows) or sum(a for _m, a, _c in rows) != amount or paid_on > today:
+            out.append(("dues", f"receipt #{rid}: not the owed months of its member at its cell"))
+        collected[(cell, paid_on.replace(day=1))] += amount
+    statuses: dict[int, list[tuple[dt.date, dt.date, str]]] = defaultdict(list)
+    for mid, a, b, st in StatusPeriod.objects.filter(member_id__in=DuesMonth.objects.values("member_id")).values_list("member_id", "valid_from", "valid_to", "status"):
+        statuses[mid].append((a, b, st))
+    for mid, month in DuesMonth.objects.values_list("member_id", "month"):
+        day = min(rates.last_of_month(month), max(today, month))  # as chibo.dues.services decides a month
+        if not any(a <= day < b and st in owed for a, b, st in statuses[mid]):
+            out.append(("dues", f"member #{mid}: dues for {month} while not owing"))
+    for cell, month, amount in Remittance.objects.values_list("cell_id", "month", "amount_vnd"):
+        if amount != share_up(collected.get((cell, month), 0), month):
+            out.append(("dues", f"remittance of cell #{cell} for {month}: {amount}"))
+
+    # Residence: the member works in the introducing cell, lives in a residential cell of the commune.
+    regs = list(Registration.objects.filter(ended_on=OPEN).values_list("pk", "member_id", "work_org_id", "residence_org_id", "registering_org_id", "registered_on"))
+    if not regs or not ResidenceComment.objects.filter(year=today.year - 1).exists() or not ContactMeeting.objects.filter(held_on__year=today.year).exists():
+        out.append(("residence", "no registrations, last year's comments or this year's contact meetings"))
+    for pk, mid, work, home, commune, registered_on in regs:
+        v = current.get(home)
+        if open_cell.get(mid) != work or v is None or v.sector != "residential" or "/" + path_segment(commune) not in v.path or registered_on > today:
+            out.append(("residence", f"registration #{pk}: not a member of its work cell living in a residential cell of the commune"))
+
+    # Residential areas: some with no cell (white villages).
+    cell_areas = {(fold(v.area_name), c) for v in current.values() if v.kind in CELL_KINDS and v.area_name
+                  for c in (int(x) for x in v.path.strip("/").split("/") if x)}
+    areas = list(ResidentialArea.objects.values_list("commune_id", "name_folded"))
+    if not areas or all((name, commune) in cell_areas for commune, name in areas):
+        out.append(("area", "no residential area without a cell"))
     return out

@@ -21,6 +21,7 @@ from chibo.core import audit
 from chibo.core.models import OPEN
 from chibo.core.text import fold
 from chibo.demo.followups import load_followups
+from chibo.demo.lifecycles import load_lifecycles, prepare
 from chibo.demo.meetings import Tables, load_meetings
 from chibo.demo.personas import DEMO_PASSWORD, PERSONAS
 from chibo.demo.plan import Change, Dissolve, Merge, Move, OrgSpec, Plan
@@ -49,6 +50,7 @@ def load(plan: Plan, *, tree_by_services: bool, log: Callable[[str], None] = lam
     timings: dict[str, float] = {}
     started = time.perf_counter()
     with transaction.atomic():
+        prepared = prepare(plan)  # before the members: lifecycles' statuses and memberships
         orgs = _tree_by_services(plan) if tree_by_services else _tree_bulk(plan)
         timings["tree"] = time.perf_counter() - started
         log(f"  cây tổ chức: {len(orgs)} tổ chức ({timings['tree']:.1f} s)")
@@ -62,6 +64,9 @@ def load(plan: Plan, *, tree_by_services: bool, log: Callable[[str], None] = lam
         started_followups = time.perf_counter()
         followup_rows = load_followups(plan, meetings=kept[0], orgs=orgs, members=members, log=log)
         timings["followups"] = time.perf_counter() - started_followups
+        started_lifecycles = time.perf_counter()
+        lifecycle_rows = load_lifecycles(plan, prepared, orgs=orgs, members=members, log=log)
+        timings["lifecycles"] = time.perf_counter() - started_lifecycles
         root = orgs[0]
         figures = {
             "scale": plan.scale,
@@ -76,6 +81,13 @@ def load(plan: Plan, *, tree_by_services: bool, log: Callable[[str], None] = lam
             "petitions": followup_rows.get("petitions.Petition", 0),
             "briefings": followup_rows.get("briefings.Briefing", 0),
             "inspection_items": followup_rows.get("inspections.InspectionItem", 0),
+            "candidates": lifecycle_rows.get("admissions.Candidate", 0),
+            "probation_cases": lifecycle_rows.get("probation.ProbationCase", 0),
+            "transfers": lifecycle_rows.get("transfers.Transfer", 0),
+            "dues_months": lifecycle_rows.get("dues.DuesMonth", 0),
+            "dues_receipts": lifecycle_rows.get("dues.Receipt", 0),
+            "residence_registrations": lifecycle_rows.get("residence.Registration", 0),
+            "residential_areas": lifecycle_rows.get("admissions.ResidentialArea", 0),
         }
         audit.record(
             actor=None,
