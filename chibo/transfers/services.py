@@ -159,7 +159,7 @@ def transfer_record_incoming(
 
 
 def _locked(transfer: Transfer) -> Transfer:
-    return Transfer.objects.select_for_update().select_related("member").get(pk=transfer.pk)
+    return Transfer.objects.select_for_update(of=("self",)).select_related("member").get(pk=transfer.pk)
 
 
 def _expect(transfer: Transfer, *states: str) -> None:
