@@ -484,8 +484,9 @@ def lifecycle_problems(*, today: dt.date) -> list[tuple[str, str]]:
 
     # Residence: the member works in the introducing cell, lives in a residential cell of the commune.
     regs = list(Registration.objects.filter(ended_on=OPEN).values_list("pk", "member_id", "work_org_id", "residence_org_id", "registering_org_id", "registered_on"))
-    if not regs or not ResidenceComment.objects.filter(year=today.year - 1).exists() or not ContactMeeting.objects.filter(held_on__year=today.year).exists():
-        out.append(("residence", "no registrations, last year's comments or this year's contact meetings"))
+    recent = ContactMeeting.objects.filter(held_on__gt=today - dt.timedelta(days=190), held_on__lte=today)
+    if not regs or not ResidenceComment.objects.filter(year=today.year - 1).exists() or not recent.exists():
+        out.append(("residence", "no registrations, last year's comments or contact meetings in the last six months"))
     for pk, mid, work, home, commune, registered_on in regs:
         v = current.get(home)
         if open_cell.get(mid) != work or v is None or v.sector != "residential" or "/" + path_segment(commune) not in v.path or registered_on > today:

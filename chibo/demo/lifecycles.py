@@ -389,8 +389,10 @@ class Lifecycles:
                 self.rows[Registration].append((reg, comment))
                 by_home[home].append(reg)
             for home, regs in by_home.items():
-                held = min(half + dt.timedelta(days=rng.randint(20, 60)), today - dt.timedelta(days=1))
-                if held >= half:
+                # In this half-year; on its first day (1 January, 1 July), in the one before.
+                start = half if today > half else add_months(half, -6)
+                held = min(start + dt.timedelta(days=rng.randint(20, 60)), today - dt.timedelta(days=1))
+                if held >= start:
                     meeting = ContactMeeting(org_id=home, held_on=held, note="Gặp mặt đảng viên đang công tác ở cơ quan, đơn vị cư trú trên địa bàn.")
                     self.rows[ContactMeeting].append((meeting, regs))
 

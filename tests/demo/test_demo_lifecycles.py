@@ -4,6 +4,8 @@ and white villages, consistent with the members; each persona finds its part on 
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.db.models import Sum
 
@@ -90,7 +92,8 @@ def _residence(day) -> None:
     reg = Registration.objects.first()
     assert reg is not None and Membership.objects.get(member_id=reg.member_id, valid_to=OPEN).org_id == reg.work_org_id
     assert ResidenceComment.objects.filter(year=day.year - 1).count() == Registration.objects.count()
-    assert ContactMeeting.objects.filter(held_on__year=day.year).exists()
+    # This half-year's meeting; on its first day (1 January, 1 July), the last half-year's.
+    assert ContactMeeting.objects.filter(held_on__gt=day - dt.timedelta(days=190), held_on__lte=day).exists()
 
 
 def _home(client, username):
