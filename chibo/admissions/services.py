@@ -30,6 +30,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from chibo.accounts.selectors import users_with_grant
 from chibo.admissions.models import (
     STEP_NUMBER,
     STEPS,
@@ -430,11 +431,7 @@ def extension_record(*, actor: Any, candidate: Candidate, on: dt.date | None, re
 
 
 def _users(org_id: int | None, role: str) -> list[Any]:
-    from chibo.accounts.models import User
-
-    if org_id is None:
-        return []
-    return list(User.objects.filter(is_active=True, grants__org_id=org_id, grants__role=role).distinct().order_by("pk"))
+    return users_with_grant(org_ids=[org_id], roles=[role])
 
 
 @transaction.atomic

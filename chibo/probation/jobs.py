@@ -8,12 +8,12 @@ A member already probationary in the data gets a case the first time one of them
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from chibo.accounts.selectors import grant_holders
 from chibo.core import audit
 from chibo.core.dates import fmt_date
 from chibo.core.models import OPEN
@@ -38,15 +38,6 @@ def _places(member_ids: list[int], *, on: dt.date) -> dict[int, tuple[int, int |
     return {m: (c, parents.get(c)) for m, c in cells.items()}
 
 
-def _users_by_org(role: str, org_ids: set[int]) -> dict[int, list[object]]:
-    from chibo.accounts.models import Grant
-
-    out: dict[int, list[object]] = defaultdict(list)
-    for g in Grant.objects.filter(role=role, org_id__in=org_ids, user__is_active=True).select_related("user"):
-        out[g.org_id].append(g.user)  # type: ignore[index]
-    return out
-
-
 @transaction.atomic
 def remind_ending(*, today: dt.date) -> int:
     """CHIBO_PROBATION_REMIND_DAYS (30) days before a probation ends, the cell's secretary and the
@@ -62,7 +53,7 @@ def remind_ending(*, today: dt.date) -> int:
     ProbationCase.objects.filter(pk__in=[c.pk for c in cases.values()]).update(reminded_on=today)
     audit.record_many(actor=None, verb="probation.remind", objs=list(cases.values()), summary=_("Nhắc sắp hết thời gian dự bị"), after={"reminded_on": today})
     places = _places([m.pk for m in members], on=today)
-    secretaries = _users_by_org("secretary", {c for c, _p in places.values()})
+    secretaries = grant_holders(org_ids={c for c, _p in places.values()}, roles=["secretary"])
     for m in members:
         end = rules.probation_end(m.admitted_on)
         cell = places.get(m.pk, (0, None))[0]
@@ -108,8 +99,8 @@ def flag_overdue(*, today: dt.date) -> int:
 
 def _tell(members: list[Member], *, today: dt.date, vote: bool) -> int:
     places = _places([m.pk for m in members], on=today)
-    secretaries = _users_by_org("secretary", {c for c, _p in places.values()})
-    staff = _users_by_org("staff", {p for _c, p in places.values() if p})
+    secretaries = grant_holders(org_ids={c for c, _p in places.values()}, roles=["secretary"])
+    staff = grant_holders(org_ids={p for _c, p in places.values()}, roles=["staff"])
     for m in members:
         cell, superior = places.get(m.pk, (0, None))
         end = rules.probation_end(m.admitted_on)

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from chibo.accounts.selectors import users_with_grant
 from chibo.core import audit
 from chibo.core.access import today
 from chibo.core.dates import fmt_date
@@ -131,7 +132,7 @@ def vote_record(*, actor: Any, member: Member, held_on: dt.date, yes_votes: int,
             subject = _("Ba lần biểu quyết không đạt, chuyển cấp trên xem xét: %(name)s") % {"name": member.full_name}
         body = _("Cấp trên quyết định trong %(n)s ngày làm việc, đến ngày %(date)s.") % {
             "n": rules.decision_workdays(), "date": fmt_date(rules.decision_deadline(held_on))}
-        notify_users(users=staff_users([superior] if superior else []), subject=subject, body=body, member=member)
+        notify_users(users=users_with_grant(org_ids=[superior], roles=["staff"]), subject=subject, body=body, member=member)
     return vote
 
 
@@ -196,25 +197,11 @@ def decide(
     else:
         summary = _("Không công nhận %(name)s là đảng viên chính thức, xóa tên (quyết định %(number)s)") % {"name": member.full_name, "number": number}
     audit.record(actor=actor, verb="probation.decide", obj=case, summary=summary, before=before, after=audit.snapshot(case, CASE_FIELDS))
-    notify_users(users=secretary_users([org_id] if org_id else []), subject=summary, body=summary, member=member)
+    notify_users(users=users_with_grant(org_ids=[org_id], roles=["secretary"]), subject=summary, body=summary, member=member)
     return case
 
 
 # Reminders and flags (the daily jobs) ------------------------------------------------------------
-
-
-def secretary_users(org_ids: Iterable[int]) -> list[Any]:
-    from chibo.accounts.models import Grant
-
-    ids = [i for i in org_ids if i]
-    return [g.user for g in Grant.objects.filter(role="secretary", org_id__in=ids, user__is_active=True).select_related("user")] if ids else []
-
-
-def staff_users(org_ids: Iterable[int]) -> list[Any]:
-    from chibo.accounts.models import Grant
-
-    ids = [i for i in org_ids if i]
-    return [g.user for g in Grant.objects.filter(role="staff", org_id__in=ids, user__is_active=True).select_related("user")] if ids else []
 
 
 def notify_users(*, users: Iterable[Any], subject: str, body: str, member: Member, to_member: bool = False) -> int:

@@ -18,6 +18,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from chibo.accounts.selectors import grant_holders
 from chibo.meetings.notify import Recipient, notify
 from chibo.orgs.selectors import versions_on
 from chibo.residence import selectors as sel
@@ -45,7 +46,7 @@ def remind_residence_cells(*, today: dt.date) -> int:
         .annotate(not_met=Count("id", filter=Q(met=False)), missing=Count("id", filter=Q(exemption="", commented=False)))
     )
     done = set(ReminderSent.objects.filter(period__in=[p for _k, p in kinds]).values_list("org_id", "kind", "period"))
-    secretaries = sel.secretary_users([r["residence_org_id"] for r in rows])
+    secretaries = grant_holders(org_ids=[r["residence_org_id"] for r in rows], roles=["secretary"])
     names = dict(versions_on(today).filter(org_id__in=[r["residence_org_id"] for r in rows]).values_list("org_id", "name"))
     sent = 0
     for row in rows:

@@ -15,13 +15,11 @@ scoped; the caller has already reached the member through the access policy.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Substr
 
-from chibo.accounts.models import Grant, User
 from chibo.core.access import Action, Policy
 from chibo.core.models import OPEN
 from chibo.core.text import fold
@@ -86,15 +84,6 @@ def find_introduced(*, card_number: str, full_name: str) -> int | None:
 
 def open_registration(member_id: int) -> Registration | None:
     return Registration.objects.filter(member_id=member_id, ended_on=OPEN).first()
-
-
-def secretary_users(org_ids: list[int]) -> dict[int, list[User]]:
-    """The users holding a secretary grant on exactly each organisation."""
-    out: dict[int, list[User]] = defaultdict(list)
-    for grant in Grant.objects.filter(role="secretary", org_id__in=org_ids).select_related("user"):
-        if grant.user.is_active and grant.org_id is not None:
-            out[grant.org_id].append(grant.user)
-    return out
 
 
 def front_head_name(*, org_id: int, on: dt.date) -> str:

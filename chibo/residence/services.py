@@ -23,6 +23,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from chibo.accounts.selectors import users_with_grant
 from chibo.core import audit
 from chibo.core.dates import fmt_date
 from chibo.core.dates import today as local_today
@@ -240,7 +241,7 @@ def comment_save(
     )  # fmt: skip
     work = sel.work_cell_on(member.pk, today)
     if work is not None:
-        users = sel.secretary_users([work.org_id]).get(work.org_id, [])
+        users = users_with_grant(org_ids=[work.org_id], roles=["secretary"])
         notify(
             recipients=[Recipient(user=u, email=u.email or "") for u in users],
             subject=_("Nhận xét của chi bộ nơi cư trú về đồng chí %(name)s năm %(year)s") % {"name": member.full_name, "year": year},

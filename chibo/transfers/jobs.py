@@ -9,6 +9,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from chibo.accounts.selectors import users_with_grant
 from chibo.core.models import OPEN
 from chibo.meetings.notify import Recipient, notify
 from chibo.orgs.models import OrgVersion
@@ -18,13 +19,12 @@ from chibo.transfers.models import Kind, State, Transfer
 
 def _people(org_id: int | None) -> list[Any]:
     """Active users with a secretary or staff grant on the cell or on its parent."""
-    from chibo.accounts.models import User
 
     if org_id is None:
         return []
     parent = OrgVersion.objects.filter(org_id=org_id, valid_to=OPEN).values_list("parent_id", flat=True).first()
     orgs = [org_id] + ([parent] if parent else [])
-    return list(User.objects.filter(is_active=True, grants__org_id__in=orgs, grants__role__in=["secretary", "staff"]).distinct().order_by("pk"))
+    return users_with_grant(org_ids=orgs, roles=["secretary", "staff"])
 
 
 def _flag(transfers: list[Transfer], *, what: str, side: str, today: dt.date, subject: str) -> int:
